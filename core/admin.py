@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.utils.html import format_html
+
+from core import api_keys
+from core.actors import Actor
+from core.models import ApiKey, AuditEvent, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Evidence: viewable by those allowed, changeable by nobody through the admin."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class NoDeleteAdmin(admin.ModelAdmin):
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ("id", "occurred_at", "actor_label", "action", "object_type", "object_repr")
+    list_filter = ("action", "actor_type", "object_type")
+    search_fields = ("action", "actor_label", "object_id", "object_repr", "reason", "request_id")
+    date_hierarchy = "occurred_at"
+    list_per_page = 100
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(NoDeleteAdmin):
+    list_display = ("name", "prefix", "scopes", "created_at", "last_used_at", "revoked_at")
+    readonly_fields = ("prefix", "key_hash", "created_at", "last_used_at", "revoked_at", "created_by")
+    fields = ("name", "scopes", *readonly_fields)
+    actions = ["revoke"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # keys are created with `manage.py create_api_key`, which prints them once
+
+    @admin.action(description="Revoke selected keys")
+    def revoke(self, request, queryset):
+        for api_key in queryset:
+            api_keys.revoke_api_key(api_key=api_key, actor=Actor.for_user(request.user))
+        messages.success(request, f"Revoked {queryset.count()} key(s).")
+
+
+class WebhookAttemptInline(admin.TabularInline):
+    model = WebhookAttempt
+    extra = 0
+    can_delete = False
+    readonly_fields = ("attempted_at", "status_code", "error", "duration_ms")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(NoDeleteAdmin):
+    list_display = ("name", "url", "is_active", "event_types")
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "event_type", "endpoint", "status", "attempts", "last_status_code")
+    list_filter = ("status", "event_type")
+    inlines = [WebhookAttemptInline]
+    readonly_fields = ("pretty_body",)
+
+    @admin.display(description="Body")
+    def pretty_body(self, obj):
+        return format_html("<pre>{}</pre>", obj.body)

@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
+
+
+class CoreConfig(AppConfig):
+    name = "core"
+    verbose_name = "Platform"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from core import roles
+
+        # Roles get the permissions of every app's models once all migrations have run.
+        post_migrate.connect(roles.sync_roles_after_migrate, dispatch_uid="nigraan-sync-roles")
+
+
+class NigraanAdminConfig(admin_apps.AdminConfig):
+    default = False
+    default_site = "core.admin_site.NigraanAdminSite"

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from celery import shared_task
+from django.conf import settings
+
+from core import webhooks
+
+
+@shared_task(name="core.webhooks.deliver", ignore_result=True)
+def deliver_webhook(delivery_id: str) -> None:
+    delivery = webhooks.deliver(delivery_id)
+    # Eager mode (demo) has no real countdown; the beat task retries there instead.
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return
+    if delivery is not None and delivery.next_attempt_at is not None:
+        countdown = max((delivery.next_attempt_at - delivery.updated_at).total_seconds(), 1)
+        deliver_webhook.apply_async(args=[delivery_id], countdown=countdown)
+
+
+@shared_task(name="core.webhooks.deliver_due", ignore_result=True)
+def deliver_due_webhooks() -> int:
+    """Beat: retry what is due, including deliveries whose enqueue was lost."""
+    ids = webhooks.due_delivery_ids()
+    for delivery_id in ids:
+        webhooks.deliver(delivery_id)
+    return len(ids)
+
+
+@shared_task(name="core.ping", ignore_result=True)
+def record_ping(marker: str) -> None:
+    """Writes one audit event; used by the health of the task pipeline and its tests."""
+    from core import audit
+    from core.actors import Actor
+
+    audit.record(actor=Actor.automated("worker"), action="worker.ping", after={"marker": marker})

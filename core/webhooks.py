@@ -1,0 +1,140 @@
+"""Webhooks to the exchange: queued in the database, signed, delivered by a task, retried.
+
+``emit`` is called inside the business transaction; the delivery task is enqueued on commit, and
+the beat task ``core.webhooks.deliver_due`` picks up anything whose enqueue was lost.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+import urllib.error
+import urllib.request
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+
+from core.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
+
+SIGNATURE_HEADER = "X-Nigraan-Signature"
+MAX_BACKOFF = timedelta(hours=6)
+
+
+def sign(secret: str, body: bytes) -> str:
+    """``sha256=<hex>``: HMAC-SHA256 of the raw body with the endpoint's secret."""
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def backoff(attempts: int) -> timedelta:
+    """30 s, 1 min, 2 min, ... capped at six hours."""
+    return min(timedelta(seconds=30 * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+
+
+def emit(event_type: str, data: dict[str, Any]) -> list[WebhookDelivery]:
+    """Queue ``event_type`` for every endpoint that wants it (call inside the business write)."""
+    endpoints = [e for e in WebhookEndpoint.objects.filter(is_active=True) if e.wants(event_type)]
+    if not endpoints:
+        return []
+    now = timezone.now()
+    deliveries = []
+    for endpoint in endpoints:
+        delivery_id = uuid.uuid4()
+        body = json.dumps(
+            {"id": str(delivery_id), "type": event_type, "created_at": now, "data": data},
+            cls=DjangoJSONEncoder,
+            separators=(",", ":"),
+        )
+        deliveries.append(
+            WebhookDelivery(
+                id=delivery_id, endpoint=endpoint, event_type=event_type, body=body,
+                next_attempt_at=now,
+            )
+        )
+    WebhookDelivery.objects.bulk_create(deliveries)
+    ids = [str(d.id) for d in deliveries]
+
+    def enqueue() -> None:
+        from core.tasks import deliver_webhook
+
+        for delivery_id in ids:
+            try:
+                deliver_webhook.delay(delivery_id)
+            except Exception:  # noqa: BLE001 - broker down: deliver_due will pick it up
+                pass
+
+    transaction.on_commit(enqueue)
+    return deliveries
+
+
+def _post(url: str, body: bytes, headers: dict[str, str]) -> int:
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
+    try:
+        with urllib.request.urlopen(request, timeout=settings.WEBHOOK_TIMEOUT_SECONDS) as response:  # noqa: S310
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def deliver(delivery_id: str) -> WebhookDelivery | None:
+    """Attempt one delivery now; record the attempt; schedule the next on failure."""
+    with transaction.atomic():
+        delivery = (
+            WebhookDelivery.objects.select_for_update(skip_locked=True)
+            .select_related("endpoint")
+            .filter(pk=delivery_id, status=WebhookDelivery.Status.PENDING)
+            .first()
+        )
+        if delivery is None:
+            return None
+        body = delivery.body.encode()
+        headers = {
+            "Content-Type": "application/json",
+            "User-Agent": "Nigraan-Webhooks/1",
+            "X-Nigraan-Event": delivery.event_type,
+            "X-Nigraan-Delivery": str(delivery.pk),
+            SIGNATURE_HEADER: sign(delivery.endpoint.secret, body),
+        }
+        started = time.monotonic()
+        status_code, error = None, ""
+        try:
+            status_code = _post(delivery.endpoint.url, body, headers)
+            if not 200 <= status_code < 300:
+                error = f"HTTP {status_code}"
+        except Exception as exc:  # noqa: BLE001 - any transport failure is retried
+            error = f"{exc.__class__.__name__}: {exc}"
+        elapsed = int((time.monotonic() - started) * 1000)
+        WebhookAttempt.objects.create(
+            delivery=delivery, status_code=status_code, error=error, duration_ms=elapsed
+        )
+        delivery.attempts += 1
+        delivery.last_status_code = status_code
+        delivery.last_error = error
+        now = timezone.now()
+        if not error:
+            delivery.status = WebhookDelivery.Status.DELIVERED
+            delivery.delivered_at = now
+            delivery.next_attempt_at = None
+        elif delivery.attempts >= settings.WEBHOOK_MAX_ATTEMPTS:
+            delivery.status = WebhookDelivery.Status.FAILED
+            delivery.next_attempt_at = None
+        else:
+            delivery.next_attempt_at = now + backoff(delivery.attempts)
+        delivery.save()
+        return delivery
+
+
+def due_delivery_ids(limit: int = 500) -> list[str]:
+    now = timezone.now()
+    return [
+        str(pk)
+        for pk in WebhookDelivery.objects.filter(
+            status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now
+        ).values_list("pk", flat=True)[:limit]
+    ]
