@@ -1,0 +1,1 @@
+"""Onboarding assessment: identity verification, screening, risk scoring, the decision."""
