@@ -4,8 +4,11 @@ Rules, in order (the first that applies decides):
 1. Risk level ``prohibited`` -> ``rejected``, the reason naming what made it prohibited.
 2. Identity provider says the ID number has **no record** -> ``rejected``: the identity cannot
    be established at all, so there is nothing an officer could review; the exchange must
-   re-onboard with a correct ID. (Every other verification problem - a name, father name, DOB,
-   address or photo mismatch, a provider error - is reviewable and goes to ``in_review``.)
+   re-onboard with a correct ID. Every other verification problem is reviewable and goes to
+   ``in_review``: a name or partial mismatch (typo, spouse's name), an expired or cancelled card
+   (the customer may renew it), a provider error, and also ``deceased`` or ``blocked`` records -
+   those smell of identity fraud, so an officer must look and consider an STR rather than the
+   system quietly rejecting.
 3. Any of: verification not clean, an open screening hit or screening not run, risk ``high``,
    a PEP -> ``in_review``. High risk and PEPs also need enhanced due diligence (source of wealth
    evidence) and MLRO approval by someone other than the preparer.
@@ -20,7 +23,7 @@ from compliance.onboarding.risk import HIGH, PROHIBITED, RiskResult, level_rank
 from compliance.onboarding.screening_step import ScreeningOutcome
 
 APPROVED, IN_REVIEW, REJECTED = "approved", "in_review", "rejected"
-CLEAN_VERIFICATION = frozenset({"verified"})
+CLEAN_VERIFICATION = frozenset({"match"})  # kyc IdentityVerification.Result.MATCH
 REJECTING_VERIFICATION = frozenset({"no_record"})
 
 

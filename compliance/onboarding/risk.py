@@ -56,7 +56,8 @@ class RiskProfile:
     product: str = ""  # what the account is for (purpose_of_account)
     channel: str = "non_face_to_face"  # API onboarding is remote by nature
     has_self_hosted_wallet: bool = False
-    business_activity: str = ""  # entities
+    entity_type: str = ""  # entities: legal form (kyc's EntityType)
+    business_activity: str = ""  # entities: free text
     owners: tuple[OwnerProfile, ...] = ()  # entities: declared beneficial owners
     verification_outcome: str = ""  # identity provider's result code; "" when not run
 
@@ -241,9 +242,17 @@ def channel(profile, settings, countries) -> Points:
 
 
 def entity_type(profile, settings, countries) -> Points:
+    """Legal form from the points map, plus the riskiest keyword found in the business activity."""
     if profile.customer_type != ENTITY:
         return Decimal("0"), "natural person", None
-    return _mapped(profile.business_activity, settings, "business activity")
+    points, detail, _ = _mapped(profile.entity_type, settings, "legal form")
+    activity = (profile.business_activity or "").lower()
+    hits = [(_dec(p), k) for k, p in settings.get("activity_keywords", {}).items() if k in activity]
+    if hits:
+        extra, keyword = max(hits)
+        points += extra
+        detail += f"; business activity mentions '{keyword}'"
+    return points, detail, None
 
 
 def ubo_opacity(profile, settings, countries) -> Points:

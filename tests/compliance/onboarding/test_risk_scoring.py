@@ -26,11 +26,11 @@ MODEL = default_risk_model()
 ORDINARY = RiskProfile(
     nationality="PK",
     country_of_residence="PK",
-    occupation="salaried",
+    occupation="salaried_private",
     source_of_funds="salary",
     expected_monthly_turnover_pkr=Decimal("150000"),
     product="trading",
-    verification_outcome="verified",
+    verification_outcome="match",
 )
 
 
@@ -143,7 +143,7 @@ def test_bands_must_start_at_zero():
 
 
 def test_entity_with_no_beneficial_owner_is_opaque():
-    entity = replace(ORDINARY, customer_type=ENTITY, business_activity="trading", owners=())
+    entity = replace(ORDINARY, customer_type=ENTITY, entity_type="private_limited", owners=())
     c = _contribution(score(entity, MODEL), "UBO_OPACITY")
     assert c.points == Decimal("60")
     assert c.detail == "no beneficial owner declared"
@@ -153,7 +153,7 @@ def test_entity_with_unexplained_ownership_and_listed_owner_scores_both():
     entity = replace(
         ORDINARY,
         customer_type=ENTITY,
-        business_activity="import_export",
+        entity_type="foreign_company",
         owners=(OwnerProfile("PK", Decimal("40")), OwnerProfile("AE", Decimal("5")),
                 OwnerProfile("SY", Decimal("30"))),
     )  # fmt: skip
@@ -165,7 +165,7 @@ def test_entity_with_unexplained_ownership_and_listed_owner_scores_both():
 
 def test_entity_fully_owned_by_named_pakistanis_is_not_opaque():
     entity = replace(
-        ORDINARY, customer_type=ENTITY, business_activity="it_services",
+        ORDINARY, customer_type=ENTITY, entity_type="private_limited",
         owners=(OwnerProfile("PK", Decimal("60")), OwnerProfile("PK", Decimal("40"))),
     )  # fmt: skip
     assert _contribution(score(entity, MODEL), "UBO_OPACITY").points == 0
@@ -251,3 +251,19 @@ def test_open_screening_hit_sends_a_low_risk_customer_to_review():
 def test_screening_that_did_not_run_is_never_approved_automatically():
     decision = _decide(ORDINARY, ScreeningOutcome(screened=False, detail="index not loaded"))
     assert decision.status == IN_REVIEW
+
+
+def test_deceased_record_goes_to_an_officer_not_an_automatic_rejection():
+    decision = _decide(replace(ORDINARY, verification_outcome="deceased"))
+    assert decision.status == IN_REVIEW
+
+
+def test_entity_business_activity_keyword_adds_its_points():
+    entity = replace(
+        ORDINARY, customer_type=ENTITY, entity_type="private_limited",
+        business_activity="Gold bullion wholesale",
+        owners=(OwnerProfile("PK", Decimal("100")),),
+    )  # fmt: skip
+    c = _contribution(score(entity, MODEL), "ENTITY_TYPE")
+    assert c.points == Decimal("30")  # private limited 10 + 'gold' 20
+    assert "gold" in c.detail
