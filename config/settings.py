@@ -31,15 +31,15 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
-DEMO_SECRET_KEY = "insecure-demo-key-do-not-use-in-production"  # noqa: S105
+DEMO_SECRET_KEY = "insecure-demo-key-do-not-use-in-production"
 SECRET_KEY = os.environ.get("SECRET_KEY", DEMO_SECRET_KEY)
 # Production mode is anything that is not DEBUG; refuse to run it with the demo key.
-if not DEBUG and (SECRET_KEY == DEMO_SECRET_KEY or len(SECRET_KEY) < 32):
-    if not env_bool("NIGRAAN_ALLOW_INSECURE_KEY", False):
-        raise ImproperlyConfigured(
-            "SECRET_KEY must be set to a random string of 32+ characters when DEBUG is off "
-            "(set DEBUG=1 for local development)."
-        )
+WEAK_SECRET = SECRET_KEY == DEMO_SECRET_KEY or len(SECRET_KEY) < 32
+if not DEBUG and WEAK_SECRET and not env_bool("NIGRAAN_ALLOW_INSECURE_KEY", False):
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set to a random string of 32+ characters when DEBUG is off "
+        "(set DEBUG=1 for local development)."
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -100,6 +100,12 @@ TEMPLATES = [
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # Each test run gets its own database, so concurrent runs on one server never collide.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.environ.get(
+            "TEST_DATABASE_NAME", f"test_{DATABASES['default']['NAME']}_{os.getpid()}"
+        )
+    }
 else:
     DATABASES = {
         "default": {
@@ -116,8 +122,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 # Lockout after repeated failed logins (django-axes).
@@ -191,8 +199,12 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "APPEND_COMPONENTS": {
         "securitySchemes": {
-            "ApiKeyAuth": {"type": "apiKey", "in": "header", "name": "Authorization",
-                           "description": "`Api-Key <key>`"}
+            "ApiKeyAuth": {
+                "type": "apiKey",
+                "in": "header",
+                "name": "Authorization",
+                "description": "`Api-Key <key>`",
+            }
         }
     },
     "SECURITY": [{"ApiKeyAuth": []}],
@@ -200,7 +212,7 @@ SPECTACULAR_SETTINGS = {
 
 # Celery: a real broker in production and tests; eager in-process when unset (demo).
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not CELERY_BROKER_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True

@@ -38,7 +38,14 @@ class AuditEventAdmin(ReadOnlyAdmin):
 @admin.register(ApiKey)
 class ApiKeyAdmin(NoDeleteAdmin):
     list_display = ("name", "prefix", "scopes", "created_at", "last_used_at", "revoked_at")
-    readonly_fields = ("prefix", "key_hash", "created_at", "last_used_at", "revoked_at", "created_by")
+    readonly_fields = (
+        "prefix",
+        "key_hash",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+        "created_by",
+    )
     fields = ("name", "scopes", *readonly_fields)
     actions = ["revoke"]
 
@@ -69,7 +76,14 @@ class WebhookEndpointAdmin(NoDeleteAdmin):
 
 @admin.register(WebhookDelivery)
 class WebhookDeliveryAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "event_type", "endpoint", "status", "attempts", "last_status_code")
+    list_display = (
+        "created_at",
+        "event_type",
+        "endpoint",
+        "status",
+        "attempts",
+        "last_status_code",
+    )
     list_filter = ("status", "event_type")
     inlines = [WebhookAttemptInline]
     readonly_fields = ("pretty_body",)

@@ -26,8 +26,11 @@ def _digest(key: str) -> str:
 @transaction.atomic
 def create_api_key(*, name: str, scopes: list[str], actor: Actor) -> tuple[ApiKey, str]:
     """Create a key; returns the stored record and the plaintext key, shown only this once."""
-    unknown = [s for s in scopes if s != "*" and s not in ApiKey.SCOPES
-               and s not in {x.split(":")[0] for x in ApiKey.SCOPES}]
+    unknown = [
+        s
+        for s in scopes
+        if s != "*" and s not in ApiKey.SCOPES and s not in {x.split(":")[0] for x in ApiKey.SCOPES}
+    ]
     if unknown:
         raise ValidationFailed({"scopes": [f"unknown scope {s!r}" for s in unknown]})
     if ApiKey.objects.filter(name=name).exists():

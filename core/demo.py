@@ -45,7 +45,7 @@ def seed(*, stdout) -> None:
         line = f"  {role:<10} {username} / {password}"
         key = DEMO_TOTP_KEYS.get(username)
         if key:
-            device, _ = TOTPDevice.objects.get_or_create(
+            TOTPDevice.objects.get_or_create(
                 user=user, name="demo", defaults={"key": key, "confirmed": True}
             )
             line += f"   TOTP secret (base32): {_base32(key)}"
@@ -55,7 +55,9 @@ def seed(*, stdout) -> None:
     for old in ApiKey.objects.filter(name=DEMO_KEY_NAME):
         old.name = f"{DEMO_KEY_NAME} (rotated {timezone.now():%Y%m%d%H%M%S%f})"
         old.save(update_fields=["name"])
-        api_keys.revoke_api_key(api_key=old, actor=Actor.automated("seed_demo"), reason="demo rotate")
+        api_keys.revoke_api_key(
+            api_key=old, actor=Actor.automated("seed_demo"), reason="demo rotate"
+        )
     _, plaintext = api_keys.create_api_key(
         name=DEMO_KEY_NAME, scopes=["*"], actor=Actor.automated("seed_demo")
     )

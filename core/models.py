@@ -134,7 +134,9 @@ class WebhookDelivery(PublicModel):
         DELIVERED = "delivered"
         FAILED = "failed"  # gave up after WEBHOOK_MAX_ATTEMPTS
 
-    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.PROTECT, related_name="deliveries")
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.PROTECT, related_name="deliveries"
+    )
     event_type = models.CharField(max_length=50, db_index=True)
     body = models.TextField(help_text="The exact JSON sent and signed.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
@@ -163,3 +165,6 @@ class WebhookAttempt(models.Model):
 
     class Meta:
         ordering = ["attempted_at"]
+
+    def __str__(self) -> str:
+        return f"{self.attempted_at:%Y-%m-%d %H:%M:%S} {self.status_code or self.error}"

@@ -24,16 +24,31 @@ ROLE_GRANTS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
         ("core", "apikey", ("view",)),
         ("core", "webhookendpoint", ("view",)),
     ],
-    REGULATOR: [("kyc", "*", ("view",)), ("compliance", "*", ("view",)),
-                ("reporting", "*", ("view",)), ("core", "auditevent", ("view",))],
+    REGULATOR: [
+        ("kyc", "*", ("view",)),
+        ("compliance", "*", ("view",)),
+        ("reporting", "*", ("view",)),
+        ("core", "auditevent", ("view",)),
+    ],
     AUDITOR: [("*", "*", ("view",))],
-    ADMIN: [("*", "*", ("view", "add", "change")), ("auth", "user", ("view", "add", "change")),
-            ("auth", "group", ("view",)), ("otp_totp", "totpdevice", ("view", "add", "change"))],
+    ADMIN: [
+        ("*", "*", ("view", "add", "change")),
+        ("auth", "user", ("view", "add", "change")),
+        ("auth", "group", ("view",)),
+        ("otp_totp", "totpdevice", ("view", "add", "change")),
+    ],
 }
 # Fine-grained permissions that decisions check (defined on models' Meta.permissions).
 DECISION_PERMISSIONS = {
-    MLRO: {"approve_customer", "approve_report", "decide_freeze", "activate_rule",
-           "confirm_match", "reveal_id_number", "decide_case"},
+    MLRO: {
+        "approve_customer",
+        "approve_report",
+        "decide_freeze",
+        "activate_rule",
+        "confirm_match",
+        "reveal_id_number",
+        "decide_case",
+    },
     ANALYST: {"reveal_id_number"},
     ADMIN: {"reveal_id_number"},
 }

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import time
 import urllib.error
 import urllib.request
@@ -23,6 +24,7 @@ from django.utils import timezone
 
 from core.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
+logger = logging.getLogger(__name__)
 SIGNATURE_HEADER = "X-Nigraan-Signature"
 MAX_BACKOFF = timedelta(hours=6)
 
@@ -53,7 +55,10 @@ def emit(event_type: str, data: dict[str, Any]) -> list[WebhookDelivery]:
         )
         deliveries.append(
             WebhookDelivery(
-                id=delivery_id, endpoint=endpoint, event_type=event_type, body=body,
+                id=delivery_id,
+                endpoint=endpoint,
+                event_type=event_type,
+                body=body,
                 next_attempt_at=now,
             )
         )
@@ -66,17 +71,17 @@ def emit(event_type: str, data: dict[str, Any]) -> list[WebhookDelivery]:
         for delivery_id in ids:
             try:
                 deliver_webhook.delay(delivery_id)
-            except Exception:  # noqa: BLE001 - broker down: deliver_due will pick it up
-                pass
+            except Exception:  # noqa: BLE001 - broker down: deliver_due picks it up later
+                logger.warning("webhook %s not enqueued; the beat retry will send it", delivery_id)
 
     transaction.on_commit(enqueue)
     return deliveries
 
 
 def _post(url: str, body: bytes, headers: dict[str, str]) -> int:
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
     try:
-        with urllib.request.urlopen(request, timeout=settings.WEBHOOK_TIMEOUT_SECONDS) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=settings.WEBHOOK_TIMEOUT_SECONDS) as response:
             return response.status
     except urllib.error.HTTPError as exc:
         return exc.code

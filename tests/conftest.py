@@ -72,3 +72,116 @@ def actor_for():
     from core.actors import Actor
 
     return Actor.for_user
+
+
+class RealWorker:
+    """A real `celery worker` subprocess on the real broker and the test database."""
+
+    def __init__(self, queues: str, concurrency: int, extra_env: dict | None = None):
+        import subprocess
+        import sys
+        import tempfile
+
+        from django.db import connection
+
+        db = connection.settings_dict
+        env = {
+            **os.environ,
+            "DATABASE_URL": "postgres://{}@{}:{}/{}".format(
+                db["USER"], db["HOST"] or "127.0.0.1", db["PORT"] or 5432, db["NAME"]
+            ),
+            "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+            "CELERY_TASK_ALWAYS_EAGER": "0",
+            "DEBUG": "1",
+            **(extra_env or {}),
+        }
+        self.log = tempfile.NamedTemporaryFile("w+", suffix=".log", delete=False)  # noqa: SIM115
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "-Q",
+                queues,
+                "-c",
+                str(concurrency),
+                "--loglevel",
+                "INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-n",
+                f"test-{os.getpid()}-{id(self)}@%h",
+            ],
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            cwd=settings.BASE_DIR,
+        )
+        self.wait_ready()
+
+    def output(self) -> str:
+        with open(self.log.name) as handle:
+            return handle.read()
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        import time
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if "ready." in self.output():
+                return
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.2)
+        raise RuntimeError(
+            "The Celery worker did not start. Is RabbitMQ running? Start it with "
+            "`rabbitmq-server -detached`.\n" + self.output()[-3000:]
+        )
+
+    def kill(self) -> None:
+        import signal
+
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(20)
+            except Exception:  # noqa: BLE001
+                self.process.kill()
+
+
+@pytest.fixture
+def real_worker(transactional_db, settings):
+    """``real_worker(queues="default,monitoring", concurrency=2)`` starts a worker; stopped after.
+
+    Tasks sent from the test go to the broker (eager mode is switched off for the test).
+    """
+    from config.celery import app
+
+    if not settings.CELERY_BROKER_URL:
+        raise RuntimeError("CELERY_BROKER_URL is unset: run the suite with `make test`.")
+    workers: list[RealWorker] = []
+    app.conf.task_always_eager = False
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+
+    def start(
+        queues: str = "default,screening,monitoring,reports,webhooks",
+        concurrency: int = 1,
+        extra_env: dict | None = None,
+    ) -> RealWorker:
+        worker = RealWorker(queues, concurrency, extra_env)
+        workers.append(worker)
+        return worker
+
+    yield start
+    for worker in workers:
+        worker.stop()
+    app.conf.task_always_eager = True

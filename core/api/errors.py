@@ -49,7 +49,9 @@ def exception_handler(exc, context):
         body = {"code": exc.code, "detail": exc.detail, **exc.extra}
         return Response(body, status=exc.status)
     if isinstance(exc, DjangoValidationError):
-        errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        errors = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
         return invalid({k: [str(m) for m in v] for k, v in errors.items()})
     if isinstance(exc, exceptions.ValidationError):
         return invalid(_as_field_errors(exc.detail))

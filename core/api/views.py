@@ -21,7 +21,7 @@ class WhoAmI(APIView):
 
 
 def _broker_status() -> str:
-    if settings.CELERY_TASK_ALWAYS_EAGER:
+    if not settings.CELERY_BROKER_URL:
         return "eager"
     from config.celery import app
 

@@ -11,25 +11,21 @@ $$ LANGUAGE plpgsql;
 CREATE TRIGGER core_auditevent_append_only
     BEFORE UPDATE OR DELETE ON core_auditevent
     FOR EACH ROW EXECUTE FUNCTION nigraan_audit_append_only();
-CREATE TRIGGER core_auditevent_no_truncate
-    BEFORE TRUNCATE ON core_auditevent
-    FOR EACH STATEMENT EXECUTE FUNCTION nigraan_audit_append_only();
 """
 DROP = """
 DROP TRIGGER IF EXISTS core_auditevent_append_only ON core_auditevent;
-DROP TRIGGER IF EXISTS core_auditevent_no_truncate ON core_auditevent;
 DROP FUNCTION IF EXISTS nigraan_audit_append_only();
 """
 
 
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
+        schema_editor.execute(CREATE, params=None)
 
 
 def backwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
+        schema_editor.execute(DROP, params=None)
 
 
 class Migration(migrations.Migration):

@@ -12,7 +12,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("name")
         parser.add_argument(
-            "--scopes", nargs="+", default=["*"],
+            "--scopes",
+            nargs="+",
+            default=["*"],
             help=f"Scopes (default all): {' '.join(ApiKey.SCOPES)} or a prefix such as customers",
         )
 
