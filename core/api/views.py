@@ -36,7 +36,7 @@ class Health(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
-    @extend_schema(responses={200: HealthSerializer, 503: HealthSerializer})
+    @extend_schema(exclude=True)  # operational endpoint, not part of the v1 contract
     def get(self, request: Request) -> Response:
         result = {"status": "ok", "database": "ok", "broker": "ok"}
         try:
