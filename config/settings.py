@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "core",
     "kyc",
     "compliance",
+    "compliance.screening",
+    "compliance.monitoring",
+    "compliance.cases",
     "reporting",
 ]
 

@@ -8,6 +8,9 @@ api_v1 = [
     path("", include("core.api.urls")),
     path("", include("kyc.api.urls")),
     path("", include("compliance.api.urls")),
+    path("", include("compliance.screening.api.urls")),
+    path("", include("compliance.monitoring.api.urls")),
+    path("", include("compliance.cases.api.urls")),
     path("", include("reporting.api.urls")),
 ]
 

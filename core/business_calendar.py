@@ -11,8 +11,9 @@ Every function takes aware datetimes (naive ones raise ``ValueError``) and retur
 
 - ``is_working_day(d, extra_closures=())``
 - ``next_working_day(d, extra_closures=())``: the first working day strictly after ``d``.
-- ``closure_reason(d, extra_closures=())``: why ``d`` is closed ("Saturday", "Eid al-Fitr",
-  "extra closure"), ``None`` on a working day; for showing why a due date moved.
+- ``closure_reason(d, extra_closures=())``: why ``d`` is closed (the holiday's name, else
+  "Saturday" / "Sunday", else "extra closure"), ``None`` on a working day; for showing why a
+  due date moved.
 - ``add_working_days(start, n, extra_closures=())``: the end (23:59:59 Karachi) of the n-th
   working day after ``start``'s Karachi date; the start day itself never counts, whatever the
   hour. ``n = 0``: the end of the start day, or of the next working day if it is closed.
@@ -57,11 +58,11 @@ def _local(moment: datetime) -> datetime:
 def closure_reason(d: date, extra_closures: Iterable[date] = ()) -> str | None:
     """Why the Karachi day ``d`` is not a working day; ``None`` if it is one."""
     day = _local_date(d)
-    if day.weekday() in WEEKEND:
-        return day.strftime("%A")
     name = _public_holidays(day.year).get(day)
     if name:
         return name
+    if day.weekday() in WEEKEND:
+        return day.strftime("%A")
     if day in frozenset(extra_closures):
         return "extra closure"
     return None
@@ -81,9 +82,7 @@ def next_working_day(d: date, extra_closures: Iterable[date] = ()) -> date:
     raise ValueError(f"no working day within {_SEARCH_LIMIT_DAYS} days after {d}")
 
 
-def add_working_days(
-    start: datetime, n: int, extra_closures: Iterable[date] = ()
-) -> datetime:
+def add_working_days(start: datetime, n: int, extra_closures: Iterable[date] = ()) -> datetime:
     """End of the n-th Pakistani working day after ``start`` (aware), as aware UTC."""
     if n < 0:
         raise ValueError("n must not be negative")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 ANALYST, MLRO, REGULATOR, AUDITOR, ADMIN = "Analyst", "MLRO", "Regulator", "Auditor", "Admin"
 ROLES = (ANALYST, MLRO, REGULATOR, AUDITOR, ADMIN)
-DOMAIN_APPS = ("core", "kyc", "compliance", "reporting")
+DOMAIN_APPS = ("core", "kyc", "compliance", "screening", "monitoring", "cases", "reporting")
 
 # Per role: (app_label, model or "*", actions). Models not listed get nothing beyond view.
 ROLE_GRANTS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
@@ -17,6 +17,9 @@ ROLE_GRANTS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
         ("*", "*", ("view",)),
         ("kyc", "*", ("add", "change")),
         ("compliance", "*", ("add", "change")),
+        ("screening", "*", ("add", "change")),
+        ("monitoring", "alert", ("add", "change")),
+        ("cases", "*", ("add", "change")),
         ("reporting", "report", ("add", "change")),
     ],
     MLRO: [
@@ -27,6 +30,9 @@ ROLE_GRANTS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
     REGULATOR: [
         ("kyc", "*", ("view",)),
         ("compliance", "*", ("view",)),
+        ("screening", "*", ("view",)),
+        ("monitoring", "*", ("view",)),
+        ("cases", "*", ("view",)),
         ("reporting", "*", ("view",)),
         ("core", "auditevent", ("view",)),
     ],

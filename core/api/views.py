@@ -8,7 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api.serializers import HealthSerializer, WhoAmISerializer
+from core.api.serializers import WhoAmISerializer
 
 
 class WhoAmI(APIView):

@@ -3,6 +3,8 @@ import importlib
 from django.apps import apps
 from django.core.management.base import BaseCommand
 
+from core.roles import DOMAIN_APPS
+
 
 class Command(BaseCommand):
     help = (
@@ -12,7 +14,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         for config in apps.get_app_configs():
-            if config.label not in ("core", "kyc", "compliance", "reporting"):
+            if config.label not in DOMAIN_APPS:
                 continue
             try:
                 module = importlib.import_module(f"{config.name}.demo")
