@@ -1,0 +1,1 @@
+"""Monitoring typologies: see base.py for the interface, registry.py for the default pack."""
