@@ -222,6 +222,10 @@ class Customer(EncryptedIdNumber, PublicModel):
         return {"tier": None, "per_transaction_pkr": ZERO, "daily_pkr": ZERO, "monthly_pkr": ZERO}
 
     @property
+    def current_beneficial_owners(self) -> models.QuerySet[BeneficialOwner]:
+        return self.beneficial_owners.filter(removed_at__isnull=True)
+
+    @property
     def age(self) -> int | None:
         if self.date_of_birth is None:
             return None
@@ -245,6 +249,8 @@ class BeneficialOwner(EncryptedIdNumber, PublicModel):
     nationality = models.CharField(max_length=2, blank=True)
     ownership_pct = models.DecimalField(max_digits=5, decimal_places=2)
     is_pep_declared = models.BooleanField(default=False)
+    # Owners are never deleted: a profile change that drops one stamps it instead.
+    removed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-ownership_pct", "full_name"]
