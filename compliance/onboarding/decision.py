@@ -63,3 +63,16 @@ def decide(
     return Decision(
         APPROVED, f"{risk.level} risk (score {risk.score}), identity verified, no screening hits"
     )
+
+
+# Tiers are kyc's rows (limits are data there); which tier a decision grants is this rule:
+# automatic approval (clean identity, low/medium risk) -> standard; an officer's approval of a
+# customer whose identity did not verify cleanly -> basic (lower limits until the discrepancy
+# is resolved at the next review); MLRO approval after EDD -> enhanced (source of wealth known).
+BASIC, STANDARD, ENHANCED = "basic", "standard", "enhanced"
+
+
+def tier_for(*, verification_clean: bool, edd_approved: bool) -> str:
+    if edd_approved:
+        return ENHANCED
+    return STANDARD if verification_clean else BASIC

@@ -3,9 +3,10 @@ in the admin (audited); these literals are only the starting point and the unit 
 
 Points are on a 0-100 scale per factor (100 = the factor at its worst); weights scale them.
 With the default weights a salaried Pakistani trading a modest amount scores about 15 (low),
-a business owner with a few million a month about 50 (medium), a PEP or a grey-list resident
-60+ (high). A list change (FATF plenaries in February, June, October) ships as a new data
-migration, never as an edit here alone.
+a business owner or a company with a few million a month 50-60 (medium), a grey-list national
+and resident 95 (high); a PEP is high whatever the score (floor). A list change (FATF
+plenaries in February, June, October) ships as a new data migration, never as an edit here
+alone.
 """
 
 from __future__ import annotations
@@ -256,7 +257,7 @@ DEFAULT_FACTORS: dict[str, tuple[str, Decimal, dict]] = {
 DEFAULT_BANDS: dict[str, Decimal] = {
     LOW: Decimal("0"),
     MEDIUM: Decimal("30"),
-    HIGH: Decimal("60"),
+    HIGH: Decimal("65"),
     PROHIBITED: Decimal("150"),
 }
 

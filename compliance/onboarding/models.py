@@ -98,6 +98,8 @@ class OnboardingAssessment(PublicModel):
         APPROVED = "approved", "Approved"
         IN_REVIEW = "in_review", "In review"
         REJECTED = "rejected", "Rejected"
+        # A later assessment replaced this one (resubmission after an information request).
+        SUPERSEDED = "superseded", "Superseded"
 
     class DecidedBy(models.TextChoices):
         SYSTEM = "system", "Automatic"

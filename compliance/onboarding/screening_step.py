@@ -66,3 +66,9 @@ def screen_at_onboarding(customer: Any) -> ScreeningOutcome:
     hit sends the customer to ``in_review``; a PEP match makes the customer a PEP for scoring.
     """
     return NO_HITS
+
+
+def has_open_hits(customer: Any) -> bool:
+    """Whether the customer still has unresolved screening hits (an officer's approval waits
+    for them to be marked true match or false positive). Filled by the screening engine."""
+    return False

@@ -1,0 +1,47 @@
+"""Onboarding tasks (queue ``screening`` by the ``compliance.onboarding.*`` route)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from celery import shared_task
+from django.utils import timezone
+
+from compliance.onboarding import services
+
+# A customer still submitted/verifying after this long lost its task (broker down at submit,
+# worker killed): the sweeper enqueues it again; the assessment is safe to repeat.
+STUCK_AFTER = timedelta(minutes=10)
+
+
+@shared_task(name="compliance.onboarding.assess_customer", ignore_result=True)
+def assess_customer_task(customer_id: str) -> str | None:
+    assessment = services.assess_customer(customer_id)
+    return assessment.status if assessment else None
+
+
+@shared_task(name="compliance.onboarding.rescore_customer", ignore_result=True)
+def rescore_customer_task(customer_id: str) -> None:
+    services.rescore_customer(customer_id)
+
+
+@shared_task(name="compliance.onboarding.rescore_all", ignore_result=True)
+def rescore_all_task(batch_size: int = 2000) -> dict:
+    report = services.rescore_all(batch_size=batch_size)
+    return {"scored": report.scored, "level_changed": report.level_changed}
+
+
+@shared_task(name="compliance.onboarding.sweep_submitted", ignore_result=True)
+def sweep_submitted_task() -> int:
+    """Beat: re-enqueue assessments whose task was lost."""
+    from kyc.models import Customer
+
+    cutoff = timezone.now() - STUCK_AFTER
+    stuck = Customer.objects.filter(
+        status__in=[Customer.Status.SUBMITTED, Customer.Status.VERIFYING],
+        status_changed_at__lt=cutoff,
+    ).values_list("pk", flat=True)[:1000]
+    ids = [str(pk) for pk in stuck]
+    for customer_id in ids:
+        assess_customer_task.delay(customer_id)
+    return len(ids)
