@@ -1,0 +1,48 @@
+"""Operational knobs of the monitoring pipeline (not compliance thresholds: those are rules).
+
+Read from Django settings when defined there, else from the environment, else the default.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+
+from django.conf import settings
+
+
+def _number(name: str, default: float) -> float:
+    value = getattr(settings, name, None)
+    if value is None:
+        value = os.environ.get(name, default)
+    return float(value)
+
+
+def batch_size() -> int:
+    """Transactions per evaluation task: large enough to share history loads, small enough
+    that a killed worker redoes little."""
+    return int(_number("MONITORING_BATCH_SIZE", 500))
+
+
+def sweep_after() -> timedelta:
+    """A transaction still pending this long after it was enqueued is enqueued again."""
+    return timedelta(seconds=_number("MONITORING_SWEEP_AFTER_SECONDS", 120))
+
+
+def sweep_limit() -> int:
+    """At most this many transactions are re-enqueued per sweep (the next sweep does more)."""
+    return int(_number("MONITORING_SWEEP_LIMIT", 50000))
+
+
+def bulk_max_items() -> int:
+    return int(_number("MONITORING_BULK_MAX_ITEMS", 1000))
+
+
+def counterparty_name_threshold() -> float:
+    """Score (0..1) at which a counterparty's bare name counts as a sanctions hit."""
+    return _number("MONITORING_COUNTERPARTY_NAME_THRESHOLD", 0.95)
+
+
+def check_rules_max_age() -> float:
+    """Seconds the synchronous check may reuse the set of live rules before asking again."""
+    return _number("MONITORING_CHECK_RULES_MAX_AGE", 2)

@@ -1,0 +1,340 @@
+"""Batched evaluation: lock a batch of pending transactions, run every live rule, store alerts.
+
+Per batch, whatever its size: one query locks the rows (``SKIP LOCKED``, so workers never wait
+for each other and a transaction is evaluated by one worker at a time), one loads the customers,
+one loads all their histories for the rules' look-back, one reads the country lists; rules are
+built once per set of live versions. Then alerts are upserted by episode, the rows are marked
+``screened`` and the webhooks queued, all in the same database transaction: a worker killed
+half-way leaves nothing behind, and the batch runs again (redelivered, or swept).
+
+Idempotent: an already screened transaction is skipped; a finding whose episode already has an
+open alert attaches its transactions to that alert instead of opening another.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import OperationalError, transaction
+from django.utils import timezone
+
+from compliance.monitoring import rulebook, selectors
+from compliance.monitoring.models import Alert, AlertTransaction, Transaction
+from compliance.monitoring.rulebook import LoadedRule
+from compliance.monitoring.sanctions import ScreeningSanctions
+from compliance.monitoring.signals import alert_raised, large_cash_detected
+from compliance.monitoring.typologies.base import EvaluationContext, Finding, TxView
+from compliance.monitoring.typologies.evaluation import evaluate_all, required_lookback
+from core import audit, webhooks
+from core.actors import Actor
+from core.models import WebhookEndpoint
+
+logger = logging.getLogger(__name__)
+ACTOR = Actor.automated("monitoring")
+RETRYABLE_SQLSTATES = {"40P01", "40001"}  # deadlock detected, serialization failure
+ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    screened: int = 0
+    skipped: int = 0
+    findings: int = 0
+    alerts_created: int = 0
+    alerts_extended: int = 0
+
+
+@dataclass
+class _Episode:
+    """Findings of one rule about one episode within the batch, merged."""
+
+    rule: LoadedRule
+    customer_id: str
+    dedupe_key: str
+    finding: Finding
+    transaction_ids: set[str]
+    evaluated: list[str]  # the batch's transactions whose evaluation produced it
+
+    @property
+    def key(self) -> tuple[str, bool, str]:
+        return (self.rule.rule_id, self.rule.is_shadow, self.dedupe_key)
+
+
+def evaluate_batch(
+    *, transaction_ids: Sequence, now: datetime | None = None, rules: list | None = None
+) -> BatchOutcome:
+    """Evaluate the pending transactions among ``transaction_ids`` (others are skipped)."""
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            return _evaluate(list(transaction_ids), now or timezone.now(), rules)
+        except OperationalError as exc:
+            sqlstate = getattr(exc.__cause__, "sqlstate", None)
+            if sqlstate not in RETRYABLE_SQLSTATES or attempt == ATTEMPTS:
+                raise
+            logger.info("evaluation batch retried after %s (attempt %d)", sqlstate, attempt)
+    raise AssertionError("unreachable")
+
+
+def _evaluate(ids: list, now: datetime, rules: list | None) -> BatchOutcome:
+    live = rules if rules is not None else rulebook.live_rules()
+    pairs = [(rule, rule.runnable) for rule in live]
+    lookback = required_lookback(pairs)
+    countries = selectors.high_risk_countries()
+    with transaction.atomic():
+        rows = list(
+            Transaction.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=ids, status=Transaction.Status.PENDING)
+            .order_by("occurred_at")
+            .values_list(*selectors.TX_COLUMNS)
+        )
+        if not rows:
+            return BatchOutcome(skipped=len(ids))
+        txs = [selectors.tx_view(row) for row in rows]
+        customer_ids = {tx.customer_id for tx in txs}
+        start, end = selectors.lookback_bounds([tx.occurred_at for tx in txs], lookback)
+        customers = selectors.customer_views(customer_ids, history_from=start)
+        histories = selectors.histories(customer_ids, start=start, end=end)
+        sanctions = ScreeningSanctions()
+        contexts = {
+            cid: EvaluationContext(
+                customer=customers[cid],
+                history=histories.get(cid, ()),
+                now=now,
+                high_risk_countries=countries,
+                sanctions=sanctions,
+            )
+            for cid in customer_ids
+        }
+        episodes: dict[tuple, _Episode] = {}
+        findings = 0
+        ctr_due: list[str] = []
+        for tx in txs:
+            for rule, finding in evaluate_all(pairs, tx, contexts[tx.customer_id]):
+                findings += 1
+                _merge(episodes, rule, tx, finding)
+                if (
+                    not rule.is_shadow
+                    and finding.typology_code == "LARGE_CASH"
+                    and finding.facts.get("ctr_required")
+                ):
+                    ctr_due.append(tx.id)
+        created, extended, alerts_by_tx = _store(list(episodes.values()), now)
+        Transaction.objects.filter(pk__in=[tx.id for tx in txs]).update(
+            status=Transaction.Status.SCREENED, screened_at=now, updated_at=now
+        )
+        _announce(txs, created, alerts_by_tx, ctr_due)
+    return BatchOutcome(
+        screened=len(txs),
+        skipped=len(ids) - len(txs),
+        findings=findings,
+        alerts_created=len(created),
+        alerts_extended=extended,
+    )
+
+
+def _merge(episodes: dict, rule: LoadedRule, tx: TxView, finding: Finding) -> None:
+    key = (rule.rule_id, rule.is_shadow, finding.dedupe_key)
+    episode = episodes.get(key)
+    if episode is None:
+        episodes[key] = _Episode(
+            rule=rule,
+            customer_id=tx.customer_id,
+            dedupe_key=finding.dedupe_key,
+            finding=finding,
+            transaction_ids=set(finding.transaction_ids),
+            evaluated=[tx.id],
+        )
+        return
+    episode.transaction_ids.update(finding.transaction_ids)
+    episode.evaluated.append(tx.id)
+    # The later finding covers the episode so far: its explanation describes it best.
+    if len(finding.transaction_ids) >= len(episode.finding.transaction_ids):
+        episode.finding = finding
+
+
+def _score(finding: Finding) -> Decimal:
+    return Decimal(str(round(min(max(finding.score, 0.0), 1.0), 3)))
+
+
+def _store(episodes: list[_Episode], now: datetime) -> tuple[list[tuple], int, dict]:
+    """Upsert one alert per episode; returns (new alerts, alerts extended, tx id -> alert ids)."""
+    if not episodes:
+        return [], 0, {}
+    episodes.sort(key=lambda e: e.key)  # one lock order for every worker: no deadlocks
+    open_alerts = _open_alerts(episodes)
+    new = [
+        Alert(
+            id=uuid.uuid4(),
+            customer_id=e.customer_id,
+            typology=e.finding.typology_code,
+            rule_id=e.rule.rule_id,
+            rule_version_id=e.rule.version_id,
+            severity=e.rule.severity,
+            score=_score(e.finding),
+            explanation=e.finding.explanation,
+            facts=_json_facts(e.finding.facts),
+            dedupe_key=e.dedupe_key,
+            is_shadow=e.rule.is_shadow,
+            finding_size=len(e.finding.transaction_ids),
+            created_at=now,
+            updated_at=now,
+        )
+        for e in episodes
+        if e.key not in open_alerts
+    ]
+    created: list[tuple[Alert, _Episode]] = []
+    if new:
+        # A concurrent worker may open the same episode first: its alert wins, ours is dropped.
+        Alert.objects.bulk_create(new, ignore_conflicts=True)
+        winners = _open_alerts([e for e in episodes if e.key not in open_alerts])
+        won = {pk for pk, _ in winners.values()}
+        by_key = {e.key: e for e in episodes}
+        created = [
+            (a, by_key[(str(a.rule_id), a.is_shadow, a.dedupe_key)]) for a in new if a.pk in won
+        ]
+        open_alerts.update(winners)
+    created_ids = {a.pk for a, _ in created}
+
+    extended = []
+    for e in episodes:
+        alert_id, size = open_alerts[e.key]
+        if alert_id in created_ids:
+            continue
+        if len(e.finding.transaction_ids) >= size:
+            extended.append(
+                Alert(
+                    pk=alert_id,
+                    score=_score(e.finding),
+                    explanation=e.finding.explanation,
+                    facts=_json_facts(e.finding.facts),
+                    finding_size=len(e.finding.transaction_ids),
+                    updated_at=now,
+                )
+            )
+    if extended:
+        Alert.objects.bulk_update(
+            extended, ["score", "explanation", "facts", "finding_size", "updated_at"]
+        )
+    links = sorted(
+        {(open_alerts[e.key][0], tx_id) for e in episodes for tx_id in e.transaction_ids},
+        key=lambda pair: (str(pair[0]), pair[1]),
+    )
+    AlertTransaction.objects.bulk_create(
+        [AlertTransaction(alert_id=a, transaction_id=t, added_at=now) for a, t in links],
+        ignore_conflicts=True,
+    )
+    alerts_by_tx: dict[str, list[str]] = {}
+    for e in episodes:
+        if e.rule.is_shadow:
+            continue
+        for tx_id in e.evaluated:
+            alerts_by_tx.setdefault(tx_id, []).append(str(open_alerts[e.key][0]))
+    if created:
+        audit.record_many(
+            audit.Entry(
+                actor=ACTOR,
+                action="alert.shadow_recorded" if a.is_shadow else "alert.created",
+                obj=a,
+                after={
+                    "typology": a.typology,
+                    "rule_version": a.rule_version_id,
+                    "severity": a.severity,
+                    "score": str(a.score),
+                },
+                reason=a.explanation,
+            )
+            for a, _ in created
+        )
+    return created, len(extended), alerts_by_tx
+
+
+def _open_alerts(episodes: list[_Episode]) -> dict[tuple, tuple[Any, int]]:
+    """(rule, is_shadow, dedupe_key) -> (alert id, finding size) of the not-closed alerts."""
+    rows = (
+        Alert.objects.filter(dedupe_key__in={e.dedupe_key for e in episodes})
+        .exclude(status=Alert.Status.CLOSED)
+        .values_list("rule_id", "is_shadow", "dedupe_key", "id", "finding_size")
+    )
+    wanted = {e.key for e in episodes}
+    out = {}
+    for rule_id, is_shadow, key, pk, size in rows:
+        k = (str(rule_id), is_shadow, key)
+        if k in wanted:
+            out[k] = (pk, size)
+    return out
+
+
+def _json_facts(facts) -> dict[str, Any]:
+    return {str(k): (str(v) if isinstance(v, Decimal | datetime) else v) for k, v in facts.items()}
+
+
+def alert_payload(alert: Alert, *, rule_code: str, version_number: int, tx_ids: list[str]) -> dict:
+    return {
+        "id": str(alert.pk),
+        "customer": str(alert.customer_id),
+        "typology": alert.typology,
+        "rule": rule_code,
+        "rule_version": version_number,
+        "severity": alert.severity,
+        "score": str(alert.score),
+        "status": alert.status,
+        "explanation": alert.explanation,
+        "transactions": tx_ids,
+        "created_at": alert.created_at,
+    }
+
+
+def _wanted_events() -> set[str]:
+    wanted: set[str] = set()
+    for endpoint in WebhookEndpoint.objects.filter(is_active=True):
+        wanted.update(endpoint.event_types or WebhookEndpoint.EVENT_TYPES)
+    return wanted
+
+
+def _announce(
+    txs: list[TxView], created: list[tuple[Alert, _Episode]], alerts_by_tx: dict, ctr_due: list
+) -> None:
+    """Webhooks (queued in this transaction) and signals (after the commit)."""
+    raised = [(a, e) for a, e in created if not a.is_shadow]
+    wanted = _wanted_events() if txs else set()
+    if "alert.created" in wanted:
+        for alert, episode in raised:
+            webhooks.emit(
+                "alert.created",
+                alert_payload(
+                    alert,
+                    rule_code=episode.rule.code,
+                    version_number=episode.rule.version_number,
+                    tx_ids=sorted(episode.transaction_ids),
+                ),
+            )
+    if "transaction.screened" in wanted:
+        for tx in txs:
+            webhooks.emit(
+                "transaction.screened",
+                {
+                    "id": tx.id,
+                    "external_id": tx.external_id,
+                    "customer": tx.customer_id,
+                    "status": Transaction.Status.SCREENED,
+                    "alerts": alerts_by_tx.get(tx.id, []),
+                },
+            )
+
+    def send() -> None:
+        for alert, _ in raised:
+            alert_raised.send(
+                Alert, alert_id=str(alert.pk), customer_id=str(alert.customer_id),
+                typology=alert.typology,
+            )  # fmt: skip
+        for tx_id in dict.fromkeys(ctr_due):
+            large_cash_detected.send(Transaction, transaction_id=tx_id)
+
+    if raised or ctr_due:
+        transaction.on_commit(send)

@@ -1,0 +1,13 @@
+"""Events monitoring announces; higher apps (reporting) subscribe. Sent after the commit.
+
+- ``large_cash_detected(transaction_id)``: a cash transaction at or above the CTR threshold was
+  screened; a Currency Transaction Report is due for it. Sent each time the transaction is
+  evaluated (normally once), so a receiver keys its CTR on ``transaction_id``.
+- ``alert_raised(alert_id, customer_id, typology)``: a new (not shadow) alert is open; cases may
+  group it.
+"""
+
+from django.dispatch import Signal
+
+large_cash_detected = Signal()
+alert_raised = Signal()

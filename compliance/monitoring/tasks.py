@@ -1,0 +1,29 @@
+"""Monitoring tasks (queue ``monitoring``). Thin: each calls one service.
+
+``acks_late`` is on for every task (settings), so a worker killed mid-batch leaves its message
+unacknowledged and the broker hands it to another worker; the batch's database transaction was
+rolled back with the dead connection, so the rerun starts clean.
+"""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from compliance.monitoring.services import backtests, evaluation, ingest
+
+
+@shared_task(name="compliance.monitoring.evaluate_batch", ignore_result=True)
+def evaluate_batch(transaction_ids: list[str]) -> dict:
+    outcome = evaluation.evaluate_batch(transaction_ids=transaction_ids)
+    return {"screened": outcome.screened, "alerts_created": outcome.alerts_created}
+
+
+@shared_task(name="compliance.monitoring.sweep_pending", ignore_result=True)
+def sweep_pending() -> int:
+    """Beat: re-enqueue transactions pending longer than MONITORING_SWEEP_AFTER_SECONDS."""
+    return ingest.sweep_pending()
+
+
+@shared_task(name="compliance.monitoring.run_backtest", ignore_result=True)
+def run_backtest(backtest_id: str) -> str:
+    return backtests.run_backtest(backtest_id=backtest_id).status
