@@ -65,10 +65,14 @@ def screen_at_onboarding(customer: Any) -> ScreeningOutcome:
     and ID number; store each potential match as an open ScreeningHit; return them here. Any
     hit sends the customer to ``in_review``; a PEP match makes the customer a PEP for scoring.
     """
-    return NO_HITS
+    from compliance.screening.onboarding import screen_at_onboarding as screen  # no import cycle
+
+    return screen(customer)
 
 
 def has_open_hits(customer: Any) -> bool:
     """Whether the customer still has unresolved screening hits (an officer's approval waits
     for them to be marked true match or false positive). Filled by the screening engine."""
-    return False
+    from compliance.screening.onboarding import has_undecided_hits  # no import cycle
+
+    return has_undecided_hits(customer)
