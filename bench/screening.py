@@ -1,0 +1,427 @@
+"""Screening benchmark: match quality on the sample with expected answers, query latency and
+batch throughput on a synthetic 50,000-name list, and a delta rescreen of 100,000 customers
+against 100 new list entries (the index built over the customers, queried with the entries).
+
+    .venv/bin/python bench/screening.py [--sample DIR] [--list-size N] [--customers N]
+
+Everything here runs the pure engine (`compliance.screening`), no database; each figure is a
+function so a database-backed variant can reuse the data and the timing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import statistics
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from compliance.screening.matcher import DEFAULT_THRESHOLD, Party, Query, ScreeningIndex
+from compliance.screening.name_tables import VARIANT_FAMILIES
+from compliance.screening.parsers import parse_house_csv
+
+SAMPLE_DIR = Path(os.environ.get("NIGRAAN_SCREENING_SAMPLE", "/work/shared/data/screening"))
+SEED = 20240611
+
+# --- quality on the sample ---------------------------------------------------------------------
+
+
+@dataclass
+class Quality:
+    threshold: float
+    positives: int = 0
+    found: int = 0
+    negatives: int = 0
+    false_alarms: int = 0
+    by_variant: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
+    misses: list[str] = field(default_factory=list)
+    alarms: list[str] = field(default_factory=list)
+
+    @property
+    def recall(self) -> float:
+        return self.found / self.positives if self.positives else 1.0
+
+    @property
+    def false_positive_rate(self) -> float:
+        return self.false_alarms / self.negatives if self.negatives else 0.0
+
+
+def load_sample_index(directory: Path) -> ScreeningIndex:
+    entries = parse_house_csv(directory / "watchlist.csv")
+    return ScreeningIndex(entry.to_party(key=entry.entry_id) for entry in entries)
+
+
+def load_sample_queries(directory: Path) -> dict[str, Query]:
+    with open(directory / "queries.csv", encoding="utf-8", newline="") as handle:
+        return {
+            row["ref"]: Query(
+                name=row["name"],
+                kind=row.get("kind") or "person",
+                date_of_birth=row.get("date_of_birth") or None,
+                nationality=row.get("nationality") or None,
+            )
+            for row in csv.DictReader(handle)
+        }
+
+
+def quality(directory: Path = SAMPLE_DIR, threshold: float = DEFAULT_THRESHOLD) -> Quality:
+    """Recall (expected entry among the results) and false-positive rate (any result where none
+    is expected), overall and per variant type."""
+    index = load_sample_index(directory)
+    queries = load_sample_queries(directory)
+    result = Quality(threshold=threshold)
+    with open(directory / "truth.csv", encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            query = queries[row["ref"]]
+            matches = index.search(query, threshold=threshold)
+            expected = row["expected_entry_id"]
+            tally = result.by_variant[row["variant_type"]]
+            tally[1] += 1
+            if expected:
+                result.positives += 1
+                if any(m.ref == expected for m in matches):
+                    result.found += 1
+                    tally[0] += 1
+                else:
+                    result.misses.append(f"{row['ref']} {query.name!r} -> {expected}")
+            else:
+                result.negatives += 1
+                if matches:
+                    result.false_alarms += 1
+                    result.alarms.append(f"{row['ref']} {query.name!r} -> {matches[0].ref}")
+                else:
+                    tally[0] += 1
+    return result
+
+
+# --- synthetic names ---------------------------------------------------------------------------
+
+
+def _words(text: str, sep: str | None = None) -> list[str]:
+    return text.split(sep)
+
+
+GIVEN = _words(
+    "Ahmad Ali Hassan Hussain Umar Usman Bilal Imran Kamran Asif Tariq Khalid Zahid Shahid "
+    "Sajid Majid Wajid Hamid Rashid Nasir Bashir Nazir Qasim Hashim Salman Faisal Adnan Irfan "
+    "Naveed Javed Waqar Waseem Nadeem Saleem Kaleem Haroon Yusuf Ibrahim Ismail Ilyas Idrees "
+    "Younis Ayub Yaqub Suleman Dawood Musa Isa Zakariya Yahya Ilyas Nawaz Akram Aslam Azam "
+    "Afzal Anwar Iqbal Jamil Jalil Karim Latif Farid Habib Aziz Saeed Masood Mahmood Mansoor "
+    "Sultan Wali Noor Gul Zaman Shams Raza Abbas Ghani Hakim Sattar Wahab Rauf Ghafoor Qadir "
+    "Amir Amin Arif Asad Atif Awais Babar Danish Ehsan Fahad Fawad Ghulam Hamza Haris Junaid "
+    "Kashif Mohsin Mubashir Mujahid Mustafa Nabeel Omer Owais Qaiser Rizwan Sabir Sami Sarfraz "
+    "Shahzad Shakeel Sohail Talha Tahir Tanveer Usama Zubair Zeeshan Azhar Mudassar Bakhtiar"
+)
+COMPOUND_FIRST = _words(
+    "Zia Fazl Ata Habib Inam Anwar Shams Noor Nasir Jalal Siraj Zaheer Saif Ikram"
+)
+COMPOUND_SECOND = _words("Haq Rehman Din Islam Amin Zaman Hassan")
+SURNAMES = _words(
+    "Khan Qureshi Siddiqui Chaudhry Butt Malik Awan Baloch Afridi Khattak Mehsud Wazir Durrani "
+    "Haqqani Achakzai Bangash Kashmiri Lashkari Yousafzai Shah Sheikh Syed Javed Iqbal Farooq "
+    "Mahmood Zaman Jan Gul Ullah Mughal Rajput Arain Jatt Abbasi Gillani Bukhari Naqvi Rizvi "
+    "Jafri Hashmi Kazmi Tirmizi Mirza Baig Lodhi Niazi Marwat Kundi Gandapur Bugti Marri "
+    "Mengal Jamali Magsi Rind Leghari Mazari Khosa Dasti Sial Tiwana Noon Wattoo Bhatti Cheema "
+    "Gondal Warraich Sandhu Virk Bajwa Ghuman Tarar Janjua Satti Abbasi Kayani Minhas Dogar "
+    "Shaikh Memon Soomro Chandio Bhutto Jatoi Talpur Pirzada Ansari Usmani Farooqi Alvi"
+)
+ENTITY_WORDS = _words(
+    "Madina Khair Hidayat Barkat Taqwa Falah Noor Rehmat Sabeel Ittehad Nusrat Ameen Hijaz "
+    "Furqan Irshad Tanzeem Khidmat Insaniyat Ummah Akhuwat Raheem Baraka Salaam Hilal Qamar "
+    "Sitara Crescent Indus Karakoram Margalla Ravi Chenab Jhelum Khyber Bolan Makran Sindh"
+)
+ENTITY_FORMS = _words(
+    "Traders|Private Limited|Welfare Society|Trust|Foundation|Madrassa|Exchange Company|"
+    "Trading Company|Enterprises|International|Brothers|Services",
+    "|",
+)
+NATIONALITIES = _words("PK PK PK PK PK AF AF IQ YE SA AE")
+
+
+def _person_name(rng: random.Random) -> str:
+    parts = []
+    roll = rng.random()
+    if roll < 0.30:
+        parts.append("Muhammad")
+    elif roll < 0.38:
+        parts.append("Abdul")
+    elif roll < 0.42:
+        parts.append("Syed")
+    if rng.random() < 0.12:
+        parts.append(f"{rng.choice(COMPOUND_FIRST)}-ul-{rng.choice(COMPOUND_SECOND)}")
+    else:
+        parts.append(rng.choice(GIVEN))
+    if rng.random() < 0.45:
+        parts.append(rng.choice(GIVEN))
+    parts.append(rng.choice(SURNAMES))
+    return " ".join(parts)
+
+
+def _entity_name(rng: random.Random) -> str:
+    prefix = "Al-" if rng.random() < 0.4 else ""
+    return f"{prefix}{rng.choice(ENTITY_WORDS)} {rng.choice(ENTITY_FORMS)}"
+
+
+def _dob(rng: random.Random) -> tuple[str, ...]:
+    year = rng.randint(1945, 2004)
+    if rng.random() < 0.2:
+        return ()
+    if rng.random() < 0.3:
+        return (str(year),)
+    return (f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",)
+
+
+def _cnic(rng: random.Random) -> str:
+    return f"{rng.randint(10000, 99999)}{rng.randint(0, 9_999_999):07d}{rng.randint(0, 9)}"
+
+
+def synthetic_parties(count: int, *, seed: int = SEED, source: str = "SYN") -> list[Party]:
+    """A list of `count` persons (90 %) and entities built from Pakistani/Arabic name parts."""
+    rng = random.Random(seed)
+    parties = []
+    for number in range(count):
+        if rng.random() < 0.9:
+            names = [_person_name(rng)]
+            if rng.random() < 0.2:
+                names.append(_person_name(rng))
+            parties.append(
+                Party(
+                    key=number,
+                    ref=f"{source}-{number:06d}",
+                    source=source,
+                    kind="person",
+                    names=tuple(names),
+                    dobs=_dob(rng),
+                    nationalities=(rng.choice(NATIONALITIES),),
+                    id_numbers=(_cnic(rng),) if rng.random() < 0.3 else (),
+                )
+            )
+        else:
+            parties.append(
+                Party(
+                    key=number,
+                    ref=f"{source}-{number:06d}",
+                    source=source,
+                    kind="entity",
+                    names=(_entity_name(rng),),
+                    nationalities=(rng.choice(NATIONALITIES),),
+                )
+            )
+    return parties
+
+
+_SPELLINGS: dict[str, list[str]] = {}
+for _canonical, _variants in VARIANT_FAMILIES.items():
+    _family = [_canonical, *_variants]
+    for _spelling in _family:
+        _SPELLINGS[_spelling] = [s for s in _family if s != _spelling and len(s) > 2]
+
+
+def _variant_of(name: str, rng: random.Random) -> str:
+    """The name as a customer might write it: a spelling variant, a typo, a title, swapped
+    order, an initial, or unchanged."""
+    words = name.split()
+    roll = rng.random()
+    if roll < 0.3:
+        swappable = [i for i, w in enumerate(words) if _SPELLINGS.get(w.lower())]
+        if swappable:
+            i = rng.choice(swappable)
+            words[i] = rng.choice(_SPELLINGS[words[i].lower()]).capitalize()
+    elif roll < 0.45:
+        i = rng.randrange(len(words))
+        word = words[i]
+        if len(word) > 4:
+            k = rng.randrange(1, len(word) - 1)
+            words[i] = word[:k] + word[k + 1] + word[k] + word[k + 2 :]
+    elif roll < 0.55:
+        words.insert(0, rng.choice(["Haji", "Hafiz", "Mr.", "Maulana", "Qari"]))
+    elif roll < 0.65:
+        words = words[-1:] + words[:-1]
+    elif roll < 0.72 and len(words) > 2:
+        words[0] = words[0][0] + "."
+    return " ".join(words)
+
+
+def synthetic_queries(parties: Sequence[Party], count: int, *, seed: int = SEED + 1) -> list[Query]:
+    """Half variants of listed names (hits), half fresh names from the same parts."""
+    rng = random.Random(seed)
+    queries = []
+    for _ in range(count):
+        if rng.random() < 0.5:
+            party = rng.choice(parties)
+            queries.append(
+                Query(
+                    name=_variant_of(party.names[0], rng),
+                    kind=party.kind,
+                    date_of_birth=party.dobs[0] if party.dobs and rng.random() < 0.6 else None,
+                )
+            )
+        elif rng.random() < 0.9:
+            queries.append(Query(name=_person_name(rng), date_of_birth=(_dob(rng) or (None,))[0]))
+        else:
+            queries.append(Query(name=_entity_name(rng), kind="entity"))
+    return queries
+
+
+# --- speed -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Latency:
+    build_seconds: float
+    p50_ms: float
+    p99_ms: float
+    mean_ms: float
+    hit_share: float
+
+
+def latency(index_size: int = 50_000, queries: int = 2_000) -> Latency:
+    """Per-query latency against a synthetic list (one worker, warm index)."""
+    parties = synthetic_parties(index_size)
+    started = time.perf_counter()
+    index = ScreeningIndex(parties)
+    build = time.perf_counter() - started
+    batch = synthetic_queries(parties, queries)
+    for query in batch[:200]:  # warm the caches as a long-lived worker would be
+        index.search(query)
+    timings = []
+    hits = 0
+    for query in batch:
+        started = time.perf_counter()
+        found = index.search(query)
+        timings.append((time.perf_counter() - started) * 1000)
+        hits += bool(found)
+    timings.sort()
+    return Latency(
+        build_seconds=build,
+        p50_ms=statistics.median(timings),
+        p99_ms=timings[int(len(timings) * 0.99) - 1],
+        mean_ms=statistics.fmean(timings),
+        hit_share=hits / len(batch),
+    )
+
+
+def throughput(index_size: int = 50_000, names: int = 5_000) -> float:
+    """Names per second screened by `search_many` (batch screening, fresh queries)."""
+    parties = synthetic_parties(index_size)
+    index = ScreeningIndex(parties)
+    batch = synthetic_queries(parties, names, seed=SEED + 7)
+    started = time.perf_counter()
+    index.search_many(batch)
+    return len(batch) / (time.perf_counter() - started)
+
+
+@dataclass
+class Delta:
+    customers: int
+    entries: int
+    build_seconds: float
+    rescreen_seconds: float
+    hits: int
+    planted: int
+    planted_found: int
+
+
+def delta_rescreen(customers: int = 100_000, entries: int = 100) -> Delta:
+    """New list entries rescreened against every customer: the index is over the customers and
+    each new entry is a query (`Query.from_party`)."""
+    rng = random.Random(SEED + 3)
+    book = synthetic_parties(customers, seed=SEED + 5, source="customers")
+    started = time.perf_counter()
+    index = ScreeningIndex(book)
+    build = time.perf_counter() - started
+    new_entries = synthetic_parties(entries, seed=SEED + 9, source="UN")
+    # Plant a tenth of the new entries on real customers (variant spellings, same DOB).
+    planted = []
+    for i in range(0, entries, 10):
+        customer = rng.choice([p for p in book[:5000] if p.kind == "person"])
+        planted.append(customer.key)
+        new_entries[i] = Party(
+            key=f"new-{i}",
+            ref=f"UN-NEW-{i}",
+            source="UN",
+            kind="person",
+            names=(_variant_of(customer.names[0], rng),),
+            dobs=customer.dobs,
+        )
+    started = time.perf_counter()
+    results = index.search_many(Query.from_party(entry) for entry in new_entries)
+    rescreen = time.perf_counter() - started
+    found = sum(
+        any(m.party_key == key for m in results[i])
+        for key, i in zip(planted, range(0, entries, 10))
+    )
+    return Delta(
+        customers=customers,
+        entries=entries,
+        build_seconds=build,
+        rescreen_seconds=rescreen,
+        hits=sum(len(r) for r in results),
+        planted=len(planted),
+        planted_found=found,
+    )
+
+
+# --- report ------------------------------------------------------------------------------------
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sample", type=Path, default=SAMPLE_DIR)
+    parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
+    parser.add_argument("--list-size", type=int, default=50_000)
+    parser.add_argument("--customers", type=int, default=100_000)
+    parser.add_argument("--verbose", action="store_true", help="list misses and false alarms")
+    args = parser.parse_args(argv)
+
+    print(f"== Quality on {args.sample} (threshold {args.threshold:.2f})")
+    result = quality(args.sample, args.threshold)
+    print(f"recall               {result.recall:.3f}  ({result.found}/{result.positives})")
+    print(
+        f"false-positive rate  {result.false_positive_rate:.3f}  "
+        f"({result.false_alarms}/{result.negatives})"
+    )
+    print("per variant type (share answered right: found for hits, silent for non-hits)")
+    for variant, (right, total) in sorted(result.by_variant.items()):
+        print(f"  {variant:<16} {right / total:.3f}  ({right}/{total})")
+    if args.verbose:
+        for line in result.misses:
+            print(f"  missed: {line}")
+        for line in result.alarms:
+            print(f"  false alarm: {line}")
+
+    print(f"\n== Latency, synthetic list of {args.list_size:,} names")
+    timing = latency(args.list_size)
+    print(f"index build          {timing.build_seconds:.2f} s")
+    print(f"p50                  {timing.p50_ms:.2f} ms")
+    print(f"p99                  {timing.p99_ms:.2f} ms")
+    print(
+        f"mean                 {timing.mean_ms:.2f} ms  (queries with a match: {timing.hit_share:.0%})"
+    )
+
+    print(f"\n== Batch throughput, synthetic list of {args.list_size:,} names")
+    print(f"names/s              {throughput(args.list_size):,.0f}")
+
+    print(f"\n== Delta rescreen: {args.customers:,} customers x 100 new entries")
+    delta = delta_rescreen(args.customers)
+    print(f"index build          {delta.build_seconds:.2f} s (over customers)")
+    print(
+        f"rescreen             {delta.rescreen_seconds:.3f} s "
+        f"({delta.rescreen_seconds / delta.entries * 1000:.2f} ms per entry)"
+    )
+    print(
+        f"matches              {delta.hits} (planted {delta.planted_found}/{delta.planted} found)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
