@@ -119,6 +119,19 @@ def _clean(customer_type: str, data: Mapping[str, Any]) -> dict[str, Any]:
     return validation.clean_individual(data, today=today)
 
 
+def _foreign_fields(customer_type: str, data: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Fields of the other customer type, given a value: refused rather than dropped."""
+    if customer_type not in CustomerType.values:
+        return {}
+    allowed = {*_profile_fields(customer_type), *IMMUTABLE_FIELDS}
+    kind = "entity" if customer_type == CustomerType.ENTITY else "individual"
+    return {
+        name: [f"Not a field of {kind} customers."]
+        for name, value in data.items()
+        if name not in allowed and value not in (None, "", [], {}, False)
+    }
+
+
 def _fingerprint(customer_type: str, external_id: str, cleaned: Mapping[str, Any]) -> str:
     """Keyed hash of the normalized request, for idempotent retries (keyed: it covers PII)."""
     body = {
@@ -299,6 +312,7 @@ def get_or_create_customer(*, actor: Actor, data: Mapping[str, Any]) -> tuple[Cu
     problems: dict[str, list[str]] = {}
     if not external_id:
         problems["external_id"] = ["This field is required."]
+    problems |= _foreign_fields(customer_type, data)
     try:
         cleaned = _clean(customer_type, data)
     except ValidationFailed as exc:

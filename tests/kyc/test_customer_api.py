@@ -255,3 +255,36 @@ def test_schema_documents_the_vocabularies(api_client):
         "beneficial_owners",
     ):
         assert value in text
+
+
+def test_fields_of_the_other_customer_type_are_refused_not_dropped(api_client):
+    response = post(api_client, as_json(entity_data(full_name="Someone", gender="M")))
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"full_name", "gender"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_identical_posts_create_one_customer(make_api_client):
+    import threading
+
+    from django.db import connection
+
+    body = as_json(individual_data())
+    clients = [make_api_client(), make_api_client()]
+    codes = []
+    barrier = threading.Barrier(2)
+
+    def send(client):
+        barrier.wait()
+        try:
+            codes.append(post(client, body).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=(c,)) for c in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(codes) == [200, 201]
+    assert Customer.objects.filter(external_id=body["external_id"]).count() == 1
