@@ -1,0 +1,17 @@
+"""Mounted at /admin/workspace/ (before the admin's own URLs) by config/urls.py."""
+
+from django.contrib import admin
+from django.urls import path
+
+from compliance.workspace import views
+
+app_name = "workspace"
+
+urlpatterns = [
+    path("", admin.site.admin_view(views.dashboard), name="dashboard"),
+    path(
+        "customers/<uuid:pk>/",
+        admin.site.admin_view(views.customer_360),
+        name="customer-360",
+    ),
+]

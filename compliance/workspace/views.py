@@ -1,0 +1,38 @@
+"""The officers' pages, inside the admin (its login, two-factor and lockout apply: the URLs
+wrap these views in ``admin.site.admin_view``). Read-only: nothing here changes a record."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django.template.response import TemplateResponse
+
+from compliance.workspace import panels, selectors
+from kyc.selectors import CustomerNotFound, get_customer
+
+
+def dashboard(request: HttpRequest) -> TemplateResponse:
+    context = {
+        **admin.site.each_context(request),
+        "title": "Dashboard",
+        **panels.dashboard(request.user),
+    }
+    return TemplateResponse(request, "workspace/dashboard.html", context)
+
+
+def customer_360(request: HttpRequest, pk) -> TemplateResponse:
+    if not request.user.has_perm("kyc.view_customer"):
+        raise PermissionDenied
+    try:
+        customer = get_customer(pk)
+    except CustomerNotFound as missing:
+        raise Http404("No such customer.") from missing
+    view = selectors.customer_360(customer)
+    context = {
+        **admin.site.each_context(request),
+        "title": f"{customer.display_name}: 360",
+        "subtitle": customer.external_id,
+        **panels.customer_360(request.user, view),
+    }
+    return TemplateResponse(request, "workspace/customer_360.html", context)

@@ -1,0 +1,131 @@
+"""The dashboard and the Customer 360 page: staff of every role read them, anonymous visitors
+go to the login, and a page costs a fixed number of queries however busy the customer."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from core import roles
+
+pytestmark = pytest.mark.django_db
+
+STAFF_ROLES = (roles.ANALYST, roles.MLRO, roles.REGULATOR, roles.AUDITOR, roles.ADMIN)
+# Session, user, groups and permissions, plus one query per figure or list on the page.
+DASHBOARD_MAX_QUERIES = 24
+CUSTOMER_360_MAX_QUERIES = 26
+
+
+def _360(customer) -> str:
+    return reverse("workspace:customer-360", args=[customer.pk])
+
+
+@pytest.mark.parametrize("role", STAFF_ROLES)
+def test_every_staff_role_reads_the_dashboard(officer_client, busy_customer, role):
+    response = officer_client(role).get(reverse("workspace:dashboard"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'id="panel-alerts"' in page
+    assert 'id="panel-sla"' in page
+    assert 'id="panel-onboarding"' in page
+    assert "<svg" in page
+
+
+@pytest.mark.parametrize("role", STAFF_ROLES)
+def test_every_staff_role_reads_the_customer_360(officer_client, busy_customer, role):
+    response = officer_client(role).get(_360(busy_customer))
+    assert response.status_code == 200
+    page = response.content.decode()
+    for section in ("profile", "history", "documents", "verification", "risk", "screening"):
+        assert f'id="{section}"' in page
+    for section in ("transactions", "alerts", "cases", "filings"):
+        assert f'id="{section}"' in page
+    assert busy_customer.full_name in page
+    assert "Checked deposit slip" not in page  # notes stay on the case; the 360 counts them
+
+
+def test_the_admin_index_shows_the_dashboard_above_the_app_list(officer_client, busy_customer):
+    page = officer_client(roles.ANALYST).get(reverse("admin:index")).content.decode()
+    assert 'id="workspace-dashboard"' in page
+    assert 'class="app-kyc' in page or "app-kyc" in page  # the stock app list is kept
+    assert page.index('id="workspace-dashboard"') < page.index("app-kyc")
+
+
+@pytest.mark.parametrize("name", ["dashboard", "customer"])
+def test_anonymous_visitors_are_sent_to_the_login(client, busy_customer, name):
+    url = reverse("workspace:dashboard") if name == "dashboard" else _360(busy_customer)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_a_user_who_is_not_staff_is_sent_to_the_login(client, busy_customer, django_user_model):
+    user = django_user_model.objects.create_user(username="exchange-user", password="x" * 16)
+    client.force_login(user)
+    response = client.get(_360(busy_customer))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_an_mlro_session_without_two_factor_is_logged_out(client, staff_user, busy_customer):
+    client.force_login(staff_user(roles.MLRO))
+    response = client.get(reverse("workspace:dashboard"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_an_unknown_customer_is_not_found(officer_client, db):
+    response = officer_client(roles.ANALYST).get(
+        reverse("workspace:customer-360", args=[uuid.uuid4()])
+    )
+    assert response.status_code == 404
+
+
+def test_the_customer_360_offers_no_form_to_change_anything(officer_client, busy_customer):
+    page = officer_client(roles.REGULATOR).get(_360(busy_customer)).content.decode()
+    assert 'method="post"' not in page.split('id="content-main"', 1)[1].lower()
+
+
+def test_the_dashboard_costs_a_bounded_number_of_queries(
+    officer_client, busy_customer, django_assert_max_num_queries
+):
+    client = officer_client(roles.ANALYST)
+    with django_assert_max_num_queries(DASHBOARD_MAX_QUERIES):
+        assert client.get(reverse("workspace:dashboard")).status_code == 200
+
+
+def test_the_customer_360_costs_a_bounded_number_of_queries(
+    officer_client, busy_customer, django_assert_max_num_queries
+):
+    client = officer_client(roles.ANALYST)
+    with django_assert_max_num_queries(CUSTOMER_360_MAX_QUERIES):
+        assert client.get(_360(busy_customer)).status_code == 200
+
+
+def test_a_busy_customer_costs_the_same_queries_as_a_quiet_one(
+    officer_client, busy_customer, quiet_customer
+):
+    client = officer_client(roles.ANALYST)
+    counts = []
+    for customer in (quiet_customer, busy_customer):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(_360(customer)).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+
+
+def test_a_customer_with_nothing_yet_still_renders(officer_client, make_customer):
+    response = officer_client(roles.ANALYST).get(_360(make_customer()))
+    assert response.status_code == 200
+    assert "No transactions." in response.content.decode()
+
+
+@pytest.mark.parametrize("role", [roles.ANALYST, roles.REGULATOR])
+def test_the_customer_admin_page_links_to_the_360(officer_client, busy_customer, role):
+    url = reverse("admin:kyc_customer_change", args=[busy_customer.pk])
+    page = officer_client(role).get(url).content.decode()
+    assert f'href="{_360(busy_customer)}"' in page
