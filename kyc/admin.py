@@ -51,9 +51,8 @@ DECISIONS = {
         "kyc.change_customer",
     ),
     "send_to_review": ("Send to review", services.send_to_review, "kyc.change_customer"),
-    "freeze": ("Freeze", services.freeze_customer, "kyc.decide_freeze"),
-    "unfreeze": ("Lift freeze", services.unfreeze_customer, "kyc.decide_freeze"),
 }
+# Freezing and lifting a freeze are case decisions with four eyes (compliance's case admin).
 
 
 def _pre(data) -> str:
