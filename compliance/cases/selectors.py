@@ -201,3 +201,17 @@ def closed_outcomes(since: datetime | None = None) -> dict[str, int]:
     for row in closed.values("outcome").annotate(n=Count("id")).order_by():
         counts[row["outcome"]] = row["n"]
     return {outcome: counts[outcome] for outcome in Case.Outcome.values}
+
+
+def case_workers() -> QuerySet:
+    """Active users who may work cases (assignees to offer), by username."""
+    from django.contrib.auth import get_user_model
+
+    perm = {"codename": "change_case", "content_type__app_label": "cases"}
+    may_work = (
+        Q(is_superuser=True)
+        | Q(**{f"groups__permissions__{k}": v for k, v in perm.items()})
+        | Q(**{f"user_permissions__{k}": v for k, v in perm.items()})
+    )
+    users = get_user_model().objects.filter(is_active=True, is_staff=True)
+    return users.filter(may_work).distinct().order_by("username")

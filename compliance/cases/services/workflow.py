@@ -68,7 +68,7 @@ def assign_cases(*, case_ids: Iterable[Any], assignee: Any, actor: Actor) -> lis
     if assignee is not None and not access.can_work_cases(assignee):
         raise ValidationFailed({"assignee": [f"{assignee} cannot work cases"]})
     cases = list(
-        Case.objects.select_for_update()
+        Case.objects.select_for_update(of=("self",))
         .filter(pk__in=list(case_ids), status__in=Case.LIVE_STATUSES)
         .exclude(assignee=assignee)
         .select_related("assignee")
