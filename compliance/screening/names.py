@@ -245,9 +245,8 @@ def _normalize(raw: str, kind: str, rules: NameRules) -> NormalizedName:
         rel_tokens, _, _ = _tokens(relative, kind, rules, [], loose_words)
         relatives = tuple(rel_tokens)
         if relatives:
-            steps.append(
-                f"relation marker {relation}: relative's name '{relative.strip()}' set apart"
-            )
+            shown = relative.strip().title()
+            steps.append(f"relation marker {relation}: relative's name '{shown}' set apart")
     if not tokens:
         # Everything was a title or particle: fall back to the plain words.
         plain = _SPACES.sub(" ", _NON_NAME.sub(" ", subject)).split()

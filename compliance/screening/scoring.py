@@ -37,7 +37,7 @@ NATIONALITY_BOOST = 0.02
 NATIONALITY_CUT = -0.10
 CNIC_CONFLICT_CUT = -0.30  # a CNIC is unique: a different one is a different person
 RELATIVE_BOOST = 0.05
-RELATIVE_CUT = -0.10
+RELATIVE_CUT = -0.25  # another father's name: most likely a namesake
 ORDER_CUT = -0.02
 LOW_QUALITY_ALIAS_CUT = -0.05
 
