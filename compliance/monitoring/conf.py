@@ -46,3 +46,8 @@ def counterparty_name_threshold() -> float:
 def check_rules_max_age() -> float:
     """Seconds the synchronous check may reuse the set of live rules before asking again."""
     return _number("MONITORING_CHECK_RULES_MAX_AGE", 2)
+
+
+def evaluation_queue() -> str | None:
+    """Queue for evaluation batches; unset means the routing in settings (``monitoring``)."""
+    return getattr(settings, "MONITORING_QUEUE", None) or os.environ.get("MONITORING_QUEUE") or None

@@ -114,11 +114,12 @@ def enqueue_evaluation(transaction_ids: Sequence) -> int:
 
     ids = [str(pk) for pk in transaction_ids]
     size = conf.batch_size()
+    options = {"queue": queue} if (queue := conf.evaluation_queue()) else {}
     sent = 0
     for start in range(0, len(ids), size):
         chunk = ids[start : start + size]
         try:
-            evaluate_batch.apply_async(args=[chunk])
+            evaluate_batch.apply_async(args=[chunk], **options)
             sent += 1
         except Exception:  # broker down or refusing: the sweeper recovers
             logger.warning(

@@ -34,6 +34,13 @@ def _version_facts(version: RuleVersion) -> dict[str, Any]:
     }
 
 
+def _require(actor: Actor, permission: str, doing: str) -> None:
+    """Staff need the model permission; system actors (migrations, the demo) are trusted."""
+    user = actor.user
+    if user is not None and not user.has_perm(permission):
+        raise NotPermitted(f"{doing} needs the {permission} permission")
+
+
 def _validate(
     *, kind: str, typology: str, template: str, expression: str, params: Mapping, severity: str
 ) -> None:
@@ -71,6 +78,7 @@ def create_rule(
     note: str = "",
 ) -> Rule:
     """A new rule with its first version, disabled until a checker activates the version."""
+    _require(actor, "monitoring.add_rule", "creating a rule")
     if kind not in Rule.Kind.values:
         raise ValidationFailed({"kind": [f"one of {', '.join(Rule.Kind.values)}"]})
     if kind == Rule.Kind.TEMPLATE and not typology:
@@ -122,6 +130,7 @@ def add_rule_version(
 ) -> RuleVersion:
     """Editing a rule: a new version from the latest one with the given changes. It does not run
     until activated (or put in shadow)."""
+    _require(actor, "monitoring.change_rule", "editing a rule")
     rule = Rule.objects.select_for_update().get(pk=rule.pk)
     base = rule.versions.order_by("-number").first()
     new_params = dict(params) if params is not None else dict(base.params)
@@ -213,9 +222,7 @@ def activate_rule_version(
 def run_version_in_shadow(*, version: RuleVersion, actor: Actor, reason: str = "") -> Rule:
     """Run a candidate version beside the live one: would-be alerts are recorded, none raised.
     Nothing changes for the exchange, so the maker may do it."""
-    user = actor.user
-    if user is not None and not user.has_perm("monitoring.change_rule"):
-        raise NotPermitted("putting a rule version in shadow needs the change_rule permission")
+    _require(actor, "monitoring.change_rule", "putting a rule version in shadow")
     rule = Rule.objects.select_for_update().get(pk=version.rule_id)
     if rule.active_version_id == version.pk:
         raise InvalidTransition("this version is the live one")

@@ -33,7 +33,7 @@ def make_customer(
         status=status,
         tier=Tier.objects.get(code=tier) if tier else None,
         expected_monthly_turnover_pkr=Decimal(turnover) if turnover else None,
-        approved_at=T0 - timedelta(days=400),
+        approved_at=fields.pop("approved_at", T0 - timedelta(days=20)),
         country_of_residence="PK",
         nationality="PK",
         **fields,
@@ -92,3 +92,30 @@ def no_broker(settings, monkeypatch):
         raise ConnectionRefusedError("broker down")
 
     monkeypatch.setattr(tasks.evaluate_batch, "apply_async", refuse)
+
+
+@pytest.fixture
+def list_wallets(tmp_path):
+    """``list_wallets({"W-1": "0xabc..."})`` imports a house-format list naming these wallets.
+
+    The screening index is per process; it is told to reload after the test rolls back.
+    """
+    from django.core.management import call_command
+
+    from compliance.screening import index
+
+    def load(wallets: dict[str, str]) -> None:
+        path = tmp_path / "list.csv"
+        lines = [
+            "entry_id,list,kind,name,aliases,date_of_birth,nationality,id_numbers,"
+            "wallet_addresses,program"
+        ]
+        lines += [
+            f"{entry_id},OFAC,entity,Listed operator {entry_id},,,,,{address},OFAC-CYBER2"
+            for entry_id, address in wallets.items()
+        ]
+        path.write_text("\n".join(lines) + "\n")
+        call_command("import_watchlist", "--source", "csv", str(path), "--no-rescreen")
+
+    yield load
+    index.invalidate()

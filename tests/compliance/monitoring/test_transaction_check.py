@@ -1,0 +1,133 @@
+"""``POST /transactions/check/``: allow, review or block before money moves; every attempt kept."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from monitoring_fixtures import *  # noqa: F403
+from monitoring_fixtures import ingest, make_customer, tx_body
+
+from compliance.monitoring.models import CheckAttempt, Transaction
+from kyc.models import Customer
+
+pytestmark = pytest.mark.django_db
+WALLET = "TQn9Y2khEsLJW1ChVWFMSMeRDow5KcbLSE"
+
+
+@pytest.fixture(autouse=True)
+def fresh_rules(settings):
+    settings.MONITORING_CHECK_RULES_MAX_AGE = 0
+
+
+@pytest.fixture
+def listed_wallet(list_wallets):
+    list_wallets({"W-901": WALLET})
+    return WALLET
+
+
+def check(client, body):
+    response = client.post("/api/v1/transactions/check/", body, format="json")
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def withdrawal(customer, amount_pkr="50000.00", **overrides):
+    overrides.setdefault("at", timezone.now())
+    overrides.setdefault("kind", "withdrawal")
+    return tx_body(customer, amount_pkr=amount_pkr, **overrides)
+
+
+def test_an_ordinary_withdrawal_is_allowed_and_the_attempt_is_stored(api_client):
+    customer = make_customer(tier="standard")
+    answer = check(api_client, withdrawal(customer))
+    assert answer["decision"] == "allow" and answer["reasons"] == []
+    attempt = CheckAttempt.objects.get(pk=answer["id"])
+    assert attempt.decision == "allow" and attempt.customer == customer
+    assert not Transaction.objects.exists()  # an attempt is not a transaction
+
+
+@pytest.mark.parametrize("status", [Customer.Status.FROZEN, Customer.Status.REJECTED])
+def test_a_frozen_or_rejected_customer_is_blocked(api_client, status):
+    customer = make_customer(status=status)
+    answer = check(api_client, withdrawal(customer))
+    assert answer["decision"] == "block"
+    assert answer["reasons"][0]["typology"] == "CUSTOMER_STATUS"
+    assert status in answer["reasons"][0]["detail"]
+
+
+def test_a_transfer_to_a_sanctioned_wallet_is_blocked(api_client, listed_wallet):
+    customer = make_customer()
+    body = withdrawal(
+        customer,
+        kind="transfer_out",
+        channel="crypto",
+        asset="USDT",
+        amount="100",
+        amount_pkr="28000.00",
+        counterparty={"wallet_address": listed_wallet, "chain": "TRON"},
+        beneficiary={"name": "Someone", "wallet_address": listed_wallet},
+    )
+    answer = check(api_client, body)
+    assert answer["decision"] == "block"
+    [reason] = answer["reasons"]
+    assert reason["typology"] == "SANCTIONED_COUNTERPARTY"
+    assert reason["rule"] == "PK-SANCTIONED-COUNTERPARTY" and "W-901" in reason["detail"]
+
+
+def test_a_withdrawal_over_the_per_transaction_tier_limit_is_blocked(api_client):
+    customer = make_customer(tier="standard")  # PKR 1M per transaction
+    assert check(api_client, withdrawal(customer, "1000000.00"))["decision"] == "allow"
+    answer = check(api_client, withdrawal(customer, "1000000.01"))
+    assert answer["decision"] == "block"
+    assert answer["reasons"][0]["typology"] == "TIER_LIMIT"
+    assert "per-transaction" in answer["reasons"][0]["detail"]
+
+
+def test_todays_withdrawals_count_towards_the_daily_limit(api_client):
+    customer = make_customer(tier="standard")  # PKR 2.5M a day
+    now = timezone.now()
+    for minutes in (60, 30):
+        ingest(withdrawal(customer, "900000.00", at=now - timedelta(minutes=minutes)))
+    ingest(tx_body(customer, kind="deposit", amount_pkr="900000.00", at=now))  # other direction
+    assert check(api_client, withdrawal(customer, "700000.00"))["decision"] == "allow"
+    answer = check(api_client, withdrawal(customer, "700000.01"))
+    assert answer["decision"] == "block"
+    assert "daily" in answer["reasons"][0]["detail"]
+
+
+def test_a_large_crypto_transfer_without_travel_rule_data_goes_to_review(api_client):
+    customer = make_customer()
+    body = withdrawal(
+        customer,
+        kind="transfer_out",
+        channel="crypto",
+        asset="USDT",
+        amount="4000",
+        amount_pkr="1120000.00",
+        counterparty={"wallet_address": "TAnotherWallet", "chain": "TRON"},
+    )
+    answer = check(api_client, body)
+    assert answer["decision"] == "review"
+    assert [r["typology"] for r in answer["reasons"]] == ["TRAVEL_RULE_MISSING"]
+
+
+def test_the_check_answers_bad_input_with_field_messages(api_client):
+    customer = make_customer()
+    body = {**withdrawal(customer), "amount_pkr": 10.5}
+    del body["occurred_at"]
+    response = api_client.post("/api/v1/transactions/check/", body, format="json")
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"amount_pkr"}
+    assert not CheckAttempt.objects.exists()
+
+
+def test_the_check_reads_the_key_the_customer_and_one_aggregate_then_stores_the_attempt(
+    api_client, settings, django_assert_num_queries
+):
+    settings.MONITORING_CHECK_RULES_MAX_AGE = 60  # live rules and country lists held in memory
+    customer = make_customer(tier="standard")
+    check(api_client, withdrawal(customer))
+    with django_assert_num_queries(4):
+        check(api_client, withdrawal(customer, "20000.00"))
