@@ -13,16 +13,18 @@ to an officer and an inspector. The DB rows (RiskFactor, CountryRisk, RiskBand) 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 LOW, MEDIUM, HIGH, PROHIBITED = "low", "medium", "high", "prohibited"
 LEVELS = (LOW, MEDIUM, HIGH, PROHIBITED)
 _LEVEL_RANK = {level: rank for rank, level in enumerate(LEVELS)}
 
 INDIVIDUAL, ENTITY = "individual", "entity"
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 SCORE_PLACES = Decimal("0.01")
 
 
@@ -72,12 +74,30 @@ class CountryRating:
     prohibits_onboarding: bool = False
 
 
+def _compile(value: Any) -> Any:
+    """Settings as the factor functions read them: JSON numbers become Decimal once, here,
+    rather than on every customer scored."""
+    if isinstance(value, dict):
+        return {k: _compile(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_compile(v) for v in value]
+    if isinstance(value, str) and _NUMBER.match(value):
+        return Decimal(value)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    return Decimal(str(value))
+
+
 @dataclass(frozen=True)
 class FactorConfig:
     code: str
     weight: Decimal
     settings: Mapping[str, Any] = field(default_factory=dict)
     description: str = ""
+    compiled: Mapping[str, Any] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "compiled", _compile(dict(self.settings)))
 
 
 @dataclass(frozen=True)
@@ -95,21 +115,23 @@ class RiskModel:
     def __post_init__(self) -> None:
         if not any(b.min_score <= 0 for b in self.bands):
             raise ValueError("risk bands must start at score 0")
+        ordered = tuple(sorted(self.bands, key=lambda b: b.min_score))
+        object.__setattr__(self, "bands", ordered)
 
 
-@dataclass(frozen=True)
-class Contribution:
-    """One factor's share of the score, with the sentence that explains it."""
+class Contribution(NamedTuple):
+    """One factor's share of the score (weight x points), with the sentence that explains it."""
 
     code: str
     weight: Decimal
     points: Decimal
     detail: str
-    floor: str | None = None
+    floor: str | None
+    score: Decimal
 
-    @property
-    def score(self) -> Decimal:
-        return (self.weight * self.points).quantize(SCORE_PLACES)
+    @classmethod
+    def of(cls, code: str, weight: Decimal, points: Decimal, detail: str, floor=None):
+        return cls(code, weight, points, detail, floor, (weight * points).quantize(SCORE_PLACES))
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -153,7 +175,7 @@ FactorFn = Callable[[RiskProfile, Mapping[str, Any], Mapping[str, CountryRating]
 
 
 def _dec(value: Any) -> Decimal:
-    return Decimal(str(value))
+    return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
 def _mapped(value: str, settings: Mapping[str, Any], what: str) -> Points:
@@ -224,8 +246,9 @@ def expected_turnover(profile, settings, countries) -> Points:
     amount = profile.expected_monthly_turnover_pkr or Decimal("0")
     points, floor_from = Decimal("0"), Decimal("0")
     for band in sorted(settings.get("bands", []), key=lambda b: _dec(b["min_pkr"])):
-        if amount >= _dec(band["min_pkr"]):
-            points, floor_from = _dec(band["points"]), _dec(band["min_pkr"])
+        start = _dec(band["min_pkr"])
+        if amount >= start:
+            points, floor_from = _dec(band["points"]), start
     return points, f"expected monthly turnover PKR {amount:,} (band from PKR {floor_from:,})", None
 
 
@@ -303,8 +326,10 @@ FACTORS: dict[str, FactorFn] = {
 
 
 def band_for(score: Decimal, bands: Sequence[Band]) -> str:
+    """The level of the highest band whose minimum the score reaches (bands in ascending order,
+    as RiskModel keeps them)."""
     level = LOW
-    for band in sorted(bands, key=lambda b: b.min_score):
+    for band in bands:
         if score >= band.min_score:
             level = band.level
     return level
@@ -314,10 +339,8 @@ def contribution(profile: RiskProfile, factor: FactorConfig, model: RiskModel) -
     fn = FACTORS.get(factor.code)
     if fn is None:
         raise KeyError(f"no scoring function for risk factor {factor.code!r}")
-    points, detail, floor = fn(profile, factor.settings, model.countries)
-    return Contribution(
-        code=factor.code, weight=factor.weight, points=points, detail=detail, floor=floor
-    )
+    points, detail, floor = fn(profile, factor.compiled, model.countries)
+    return Contribution.of(factor.code, factor.weight, points, detail, floor)
 
 
 def score(profile: RiskProfile, model: RiskModel) -> RiskResult:
