@@ -35,6 +35,7 @@ from typing import Any
 
 import phonenumbers
 
+from kyc.vocabularies import Chain
 from reporting.goaml.builder import (
     Account,
     Address,
@@ -348,7 +349,7 @@ def counterparty_party(
             account=wallet,
             account_name=name or None,
             personal_account_type="VA_WALLET",
-            comments=f"Wallet on {_text(cp.get('chain')) or 'an unnamed chain'}",
+            comments=f"Wallet on {chain_label(_text(cp.get('chain'))) or 'an unnamed chain'}",
         )
         return Party(funds_code=funds_code, account=account, country=country), unknown_country
     if account_number:
@@ -371,6 +372,19 @@ def _amount(value: Any) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
+def _plain(value: Any) -> str:
+    """An asset amount without trailing zeros: ``20500.000000000000000000`` -> ``20500``."""
+    return f"{_amount(value).normalize():f}"
+
+
+def chain_label(code: str) -> str:
+    """``tron`` -> ``TRON``, as the KYC vocabulary spells it; unknown chains as given."""
+    try:
+        return str(Chain(code).label)
+    except ValueError:
+        return code
+
+
 def _crypto_detail(tx: Any, *, outgoing: bool, exchange_name: str) -> CryptoDetail:
     cp = tx.counterparty or {}
     ours = getattr(tx, "originator" if outgoing else "beneficiary", None)
@@ -379,7 +393,7 @@ def _crypto_detail(tx: Any, *, outgoing: bool, exchange_name: str) -> CryptoDeta
     return CryptoDetail(
         asset=_text(tx.asset).upper(),
         amount=_amount(tx.amount),
-        chain=_text(cp.get("chain")) or "unspecified chain",
+        chain=chain_label(_text(cp.get("chain"))) or "unspecified chain",
         from_wallet=our_wallet if outgoing else their_wallet,
         to_wallet=their_wallet if outgoing else our_wallet,
         counterparty_vasp=_text(cp.get("vasp_name")) or None,
@@ -414,7 +428,9 @@ def transaction_for(
         pkr, va = client.party("DEPOSIT"), client.party("VIRTUAL_ASSET")
         from_party, to_party = (pkr, va) if kind == "trade_buy" else (va, pkr)
         transmode = "INTERNAL"
-        comments.append(f"Trade of {tx.amount} {asset} against PKR on the exchange's order book")
+        comments.append(
+            f"Trade of {_plain(tx.amount)} {asset} against PKR on the exchange's order book"
+        )
     elif channel == "cash" and kind == "deposit":
         conductor = client.person  # None for an entity: validation names the gap
         from_party = client.party("CASH", as_person=True, conductor=conductor)
@@ -451,7 +467,9 @@ def transaction_for(
         number=_text(tx.external_id),
         internal_ref=_text(tx.pk) or None,
         location=location,
-        description=f"{_label(tx, 'kind')} via {_label(tx, 'channel')}: {tx.amount} {asset}",
+        description=(
+            f"{_label(tx, 'kind')} via {_label(tx, 'channel')}: {_plain(tx.amount)} {asset}"
+        ),
         date=tx.occurred_at,
         transmode_code=transmode,
         amount_local=_amount(tx.amount_pkr),

@@ -179,3 +179,23 @@ def as_actor():
     from core.actors import Actor
 
     return Actor.for_user
+
+
+@pytest.fixture
+def make_str(make_tx, make_case, link_alert, officers, as_actor):
+    """``make_str(customer, filed=True)``: an STR drafted from an escalated case, and filed
+    (analyst prepares, MLRO approves and submits; the sandbox FMU acknowledges)."""
+    from reporting import services
+
+    def make(customer, *, filed: bool = True, case=None):
+        if case is None:
+            case = make_case(customer)
+            link_alert(case, [make_tx(customer, amount_pkr=Decimal("1950000"))])
+        report = services.draft_str_from_case(case=case, actor=as_actor(officers["analyst"]))
+        if filed:
+            services.submit_for_approval(report=report, actor=as_actor(officers["analyst"]))
+            services.approve(report=report, actor=as_actor(officers["mlro"]))
+            report = services.submit(report=report, actor=as_actor(officers["mlro"]))
+        return report
+
+    return make
