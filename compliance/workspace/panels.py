@@ -109,6 +109,14 @@ def _ageing_chart(figures: selectors.DashboardFigures):
     )
 
 
+def _analyst_queue(user_id: int | None) -> str:
+    if user_id is None:
+        return admin_url("cases_case_changelist", query={"queue": "unassigned"})
+    return admin_url(
+        "cases_case_changelist", query={"assignee__id__exact": user_id, "queue": "live"}
+    )
+
+
 def _analyst_chart(figures: selectors.DashboardFigures):
     series = [
         Series(status, Case.Status(status).label, colour)
@@ -118,6 +126,7 @@ def _analyst_chart(figures: selectors.DashboardFigures):
         StackedRow(
             label=row["assignee"] or "Unassigned",
             values={status: row[status] for status in CASE_STATUS_COLOURS},
+            href=_analyst_queue(row["assignee_id"]),
         )
         for row in figures.work_per_analyst
     ]
@@ -138,6 +147,10 @@ def dashboard(user) -> dict[str, Any]:
                      admin_url("monitoring_alert_changelist", query={"status": "open"}))
         )  # fmt: skip
     if can.cases:
+
+        def queue(**query) -> str:
+            return admin_url("cases_case_changelist", query=query)
+
         context["ageing_chart"] = _ageing_chart(figures)
         context["analyst_chart"] = _analyst_chart(figures)
         context["cases_url"] = admin_url("cases_case_changelist")
@@ -149,21 +162,38 @@ def dashboard(user) -> dict[str, Any]:
             (Case.Priority(priority).label, [by_status.get(s, 0) for s in Case.LIVE_STATUSES])
             for priority, by_status in figures.cases_by_priority.items()
         ]
-        context["typology_table"] = list(figures.cases_by_typology.items())
+        context["typology_table"] = [
+            (typology, n, queue(typology=typology, queue="live"))
+            for typology, n in figures.cases_by_typology.items()
+        ]
         context["live_statuses"] = [Case.Status(s).label for s in Case.LIVE_STATUSES]
         context["pending_decisions"] = [
             (Decision.Kind(kind).label, n) for kind, n in figures.pending_decisions.items()
         ]
+        context["analyst_rows"] = [
+            (row, _analyst_queue(row["assignee_id"])) for row in figures.work_per_analyst
+        ]
         queues = figures.queues
+        # The MLRO's figure is what awaits *them* (not their own proposals); others see all.
+        decider = user.has_perm("cases.decide_case")
+        awaiting = (
+            queues.get("awaiting_decision", 0)
+            if decider
+            else sum(figures.pending_decisions.values())
+        )
+        awaiting_url = admin_url(
+            "cases_decision_changelist",
+            query={"queue": "mine_to_decide" if decider else "pending"},
+        )
+        breaching = queues.get("breaching", 0)
         headlines += [
-            Headline("cases", "live cases", figures.live_cases, context["cases_url"]),
-            Headline("mine", "my cases", queues.get("mine", 0), context["cases_url"]),
+            Headline("cases", "live cases", figures.live_cases, queue(queue="live")),
+            Headline("mine", "my cases", queues.get("mine", 0), queue(queue="mine")),
             Headline("unassigned", "unassigned cases", queues.get("unassigned", 0),
-                     context["cases_url"]),
-            Headline("breaching", "cases breaching SLA", queues.get("breaching", 0),
-                     context["cases_url"], alarm=queues.get("breaching", 0) > 0),
-            Headline("decisions", "decisions awaiting a second officer",
-                     sum(figures.pending_decisions.values()), context["decisions_url"]),
+                     queue(queue="unassigned")),
+            Headline("breaching", "cases breaching SLA", breaching, queue(queue="breaching"),
+                     alarm=breaching > 0),
+            Headline("decisions", "decisions awaiting a second officer", awaiting, awaiting_url),
         ]  # fmt: skip
     if can.hits:
         context["hits_url"] = admin_url("screening_screeninghit_changelist")

@@ -1,0 +1,129 @@
+"""Browser tests: Playwright drives Debian's Chromium (headless) against pytest-django's live
+server on the real test database.
+
+- Data is made through the services before the browser opens a page; a live server needs
+  committed rows, so these tests are transactional (``serialized_rollback`` reloads the data
+  migrations' rows that an earlier transactional test flushed, and the hook below puts them
+  back after each browser test for the tests that follow). Modules mark themselves
+  ``pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True,
+  serialized_rollback=True)]``.
+- Playwright's sync API runs an event loop in this thread, which makes Django refuse ORM calls
+  from it ("async unsafe"); the test itself is synchronous, so the guard is switched off here.
+- Screenshots go to var/e2e/ (``settings.VAR_DIR``), kept as artifacts of the run.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PASSWORD = "correct-horse-battery-staple"
+WAIT_MS = 15_000
+
+_db_blocker = {}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _remember_db_blocker(django_db_blocker):
+    _db_blocker["blocker"] = django_db_blocker
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After the flush that ends a transactional test, reload the initial rows (roles, rule
+    pack, SLA policies, risk model...) so the transactional tests that follow find them."""
+    yield
+    blocker = _db_blocker.get("blocker")
+    if blocker is None or nextitem is None or item.get_closest_marker("e2e") is None:
+        return  # the last test: the test database is gone already
+    from django.db import connection
+
+    contents = getattr(connection, "_test_serialized_contents", None)
+    if contents:
+        with blocker.unblock():
+            connection.creation.deserialize_db_from_string(contents)
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    folder = Path(settings.VAR_DIR) / "e2e"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        raise RuntimeError(
+            f"{CHROMIUM} is missing: run `make setup` (installs Debian's chromium) or "
+            "`apt-get install -y chromium`."
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """``new_page()``: a page in a fresh browser context (its own cookies: one officer each)."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(
+            base_url=live_server.url, viewport={"width": 1440, "height": 1000}
+        )
+        context.set_default_timeout(WAIT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def totp_code():
+    """``totp_code(device)``: the device's current code, as the officer's phone shows it."""
+    from django_otp.oath import TOTP
+
+    def code(device) -> str:
+        totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+        return f"{totp.token():0{device.digits}d}"
+
+    return code
+
+
+@pytest.fixture
+def log_in():
+    """``log_in(page, username, otp="")``: the admin's login form, then the dashboard index."""
+
+    def submit(page, username: str, *, otp: str = "", password: str = PASSWORD) -> None:
+        page.goto("/admin/login/?next=/admin/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", password)
+        if otp:
+            page.fill("#id_otp_token", otp)
+        page.click("#login-form input[type=submit]")
+        page.wait_for_selector("#workspace-dashboard")
+
+    return submit
