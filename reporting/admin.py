@@ -142,6 +142,7 @@ def due_text(report: Report) -> str:
 class ReportAdmin(NoDeleteAdmin):
     form = ReportForm
     change_form_template = "reporting/report_change_form.html"
+    change_list_template = "reporting/report_change_list.html"
     list_display = (
         "reference",
         "kind",

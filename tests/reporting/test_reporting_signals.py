@@ -1,5 +1,6 @@
 """Reporting drafts on the events of the apps below it, and its demo is idempotent."""
 
+from datetime import timedelta
 from decimal import Decimal
 from io import StringIO
 
@@ -84,3 +85,15 @@ def test_demo_is_idempotent(make_customer, staff_user):
     assert Report.objects.filter(kind="CTR", status="acknowledged").count() == 1
     assert Report.objects.filter(status="pending_approval").count() == 1
     assert "STR filed and acknowledged" in out.getvalue()
+
+
+def test_beat_tasks_draft_ctrs_and_alert_on_overdue_filings(customer, make_tx, settings):
+    from reporting import tasks
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    make_tx(customer, occurred_at=timezone.now() - timedelta(days=30))
+
+    assert tasks.generate_ctrs.delay().get() == 1
+    assert tasks.generate_ctrs.delay().get() == 0
+    assert tasks.alert_overdue.delay().get() == 1  # 7 working days have passed
+    assert tasks.alert_overdue.delay().get() == 0  # once a day
