@@ -397,7 +397,8 @@ class ReportAdmin(NoDeleteAdmin):
         report = get_object_or_404(self.get_queryset(request), pk=pk)
         if not self.has_change_permission(request, report) or not self._allowed(request, perm):
             raise PermissionDenied
-        form = TransitionForm(field_specs, report, request.POST or None)
+        data = request.POST if request.method == "POST" else None
+        form = TransitionForm(field_specs, report, data)
         if request.method == "POST" and form.is_valid():
             try:
                 actor = Actor.for_user(request.user)
@@ -433,7 +434,7 @@ class ReportAdmin(NoDeleteAdmin):
     def inspection_export_view(self, request: HttpRequest):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        form = InspectionExportForm(request.POST or None)
+        form = InspectionExportForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             export = exports.build_inspection_export(

@@ -16,6 +16,25 @@ def pkt(*args: int) -> datetime:
     return datetime(*args, tzinfo=KARACHI)
 
 
+CHANGELIST = "/admin/reporting/report/"
+
+
+def login(user):
+    """An admin session for ``user`` (MLRO and Admin with a verified TOTP device)."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client = Client()
+    client.force_login(user)
+    if user.groups.filter(name__in=["MLRO", "Admin"]).exists():
+        device = TOTPDevice.objects.create(user=user, name="t", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
 class SilentGoAML:
     """A goAML adapter whose FMU has not answered yet."""
 

@@ -1,26 +1,11 @@
 """The Regulator in the admin: filed reports only, read-only, no actions; exports and stats."""
 
 import pytest
-from django.test import Client
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from reporting_helpers import CHANGELIST, login
 
 from reporting.models import Report
 
 pytestmark = pytest.mark.django_db
-
-CHANGELIST = "/admin/reporting/report/"
-
-
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    if user.groups.filter(name__in=["MLRO", "Admin"]).exists():
-        device = TOTPDevice.objects.create(user=user, name="t", confirmed=True)
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
-    return client
 
 
 @pytest.fixture
