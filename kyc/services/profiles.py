@@ -45,7 +45,9 @@ ENTITY_FIELDS = (
     "is_us_person", "tax_residencies", "beneficial_owners",
 )  # fmt: skip
 IMMUTABLE_FIELDS = ("external_id", "customer_type")
-OWNER_FIELDS = ("full_name", "id_type", "date_of_birth", "nationality", "ownership_pct")
+OWNER_FIELDS = (
+    "full_name", "id_type", "date_of_birth", "nationality", "ownership_pct", "is_pep_declared",
+)  # fmt: skip
 NO_PROFILE_CHANGES = (Status.REJECTED, Status.CLOSED)
 
 
@@ -100,6 +102,7 @@ def _owner_snapshot(owner: BeneficialOwner | Mapping[str, Any]) -> dict[str, Any
     else:
         number, values = owner.get("id_number", ""), {f: owner.get(f) for f in OWNER_FIELDS}
     values["ownership_pct"] = Decimal(values["ownership_pct"]).quantize(Decimal("0.01"))
+    values["is_pep_declared"] = bool(values["is_pep_declared"])
     return {**values, "id_number": pii.mask(number)}
 
 
@@ -192,6 +195,7 @@ def _sync_owners(customer: Customer, owners: Iterable[Mapping[str, Any]]) -> Non
             str(snapshot["date_of_birth"]),
             snapshot["nationality"],
             str(Decimal(snapshot["ownership_pct"]).quantize(Decimal("0.01"))),
+            bool(snapshot.get("is_pep_declared")),
         )
 
     remaining = {key(_owner_fields(o), o.id_number_hash): o for o in current}

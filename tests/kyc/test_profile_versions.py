@@ -118,3 +118,18 @@ def test_replacing_beneficial_owners_keeps_the_removed_ones_stamped(system_actor
     assert customer.current_beneficial_owners.count() == 1
     version = CustomerVersion.objects.get(customer=customer, version=2)
     assert [o["ownership_pct"] for o in version.changes["beneficial_owners"][1]] == ["100.00"]
+
+
+def test_a_beneficial_owner_becoming_a_pep_is_a_new_version(system_actor):
+    customer = services.create_customer(actor=system_actor, data=entity_data())
+    owners = [{**o, "id_number": o["id_number"]} for o in entity_data()["beneficial_owners"]]
+    current = list(customer.current_beneficial_owners.order_by("created_at", "full_name"))
+    for owner, row in zip(owners, current, strict=True):
+        owner.update(full_name=row.full_name, id_number=row.id_number)
+    owners[0]["is_pep_declared"] = True
+    services.update_customer(
+        customer=customer, actor=system_actor, changes={"beneficial_owners": owners}
+    )
+    assert customer.version == 2
+    assert customer.current_beneficial_owners.filter(is_pep_declared=True).count() == 1
+    assert customer.current_beneficial_owners.count() == 2
