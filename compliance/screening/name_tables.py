@@ -158,10 +158,10 @@ WEAK_TOKENS: dict[str, float] = {
     "makhdoom": 0.4, "nawab": 0.4, "begum": 0.4, "bibi": 0.4, "ghulam": 0.6, "abu": 0.5,
 }
 
-# Prefixes that only ever match themselves: "Abdul" is never a misspelt "Abdullah".
-EXACT_ONLY: frozenset[str] = frozenset({
-    "abdul",
-})
+# Look-alike names that are different names: never matched to each other as variants or typos.
+DISTINCT_NAMES: tuple[tuple[str, str], ...] = (
+    ("abdul", "abdullah"),
+)
 
 # Urdu compounding particles (the assimilated forms of the Arabic article al-).
 U_PARTICLES: frozenset[str] = frozenset({
@@ -190,6 +190,20 @@ SECOND_ELEMENTS: frozenset[str] = frozenset({
     "rauf", "latif", "bari", "wahab", "sattar", "ghani", "hamid", "rashid", "salam", "mannan",
     "qayyum", "shakoor", "malik", "noor", "hadi", "wahid", "razzaq", "haleem", "habib", "azam",
     "abideen", "abidin", "dawa", "arifeen", "ansar", "mujahideen", "furqan", "quran",
+})
+
+# The second elements that mark a glued compound ("Nasiruddin", "Ziaul Haq"): a narrower set, as
+# many names end in -ur/-ud/-ul by themselves (Talpur, Bahadur, Maqbul).
+GLUED_SECOND_ELEMENTS: frozenset[str] = frozenset({
+    "din", "haq", "rahman", "islam", "zaman", "amin", "ameen", "huda", "mulk", "nisa", "nissa",
+    "rab", "abideen", "abidin",
+})
+
+# Names that end in -ur/-ud/-ul/-us/-un by themselves, never read as a glued compound (besides
+# every spelling in VARIANT_FAMILIES and the place-derived -pur surnames such as Talpur).
+STANDALONE_NAMES: frozenset[str] = frozenset({
+    "bahadur", "taimur", "timur", "babur", "shakur", "ghayur", "manzur", "mashkur", "maqbul",
+    "qabul", "bahlul", "rahul", "mamun", "maimun", "qudus", "quddus", "zaitun", "majnun",
 })
 
 # "Abd" forms that start an Abd-al-X name.

@@ -39,14 +39,16 @@ from compliance.screening.name_tables import (
     AMBIGUOUS_VARIANTS,
     ARTICLES,
     CONNECTORS,
+    DISTINCT_NAMES,
     ENTITY_STOPWORDS,
     ENTITY_TERM_WEIGHT,
     ENTITY_TERMS,
-    EXACT_ONLY,
+    GLUED_SECOND_ELEMENTS,
     HONORIFICS,
     IZAFAT,
     RELATION_MARKERS,
     SECOND_ELEMENTS,
+    STANDALONE_NAMES,
     U_PARTICLES,
     VARIANT_FAMILIES,
     WEAK_TOKENS,
@@ -67,9 +69,10 @@ class NameRules:
     second_elements: frozenset[str]
     entity_terms: dict[str, str]
     entity_term_weight: float = ENTITY_TERM_WEIGHT
-    exact_only: frozenset[str] = EXACT_ONLY
+    distinct: frozenset[frozenset[str]] = frozenset(frozenset(p) for p in DISTINCT_NAMES)
+    glued_second_elements: frozenset[str] = GLUED_SECOND_ELEMENTS
     _compound_re: re.Pattern[str] = field(init=False, repr=False, compare=False)
-    second_element_spellings: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    glued_spellings: tuple[str, ...] = field(init=False, repr=False, compare=False)
     solid_cache: dict[str, tuple[tuple[str, str], ...]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
@@ -79,15 +82,15 @@ class NameRules:
     )
 
     def __post_init__(self) -> None:
-        # Second-element spellings, longest first, for splitting solid compounds ("nasiruddin").
-        spellings = set(self.second_elements)
-        spellings |= {v for v, c in self.variants.items() if c in self.second_elements}
+        # Glued second-element spellings, longest first, to split solid compounds ("nasiruddin").
+        spellings = set(self.glued_second_elements)
+        spellings |= {v for v, c in self.variants.items() if c in self.glued_second_elements}
         alternation = "|".join(sorted(spellings, key=len, reverse=True))
         compound = re.compile(
             rf"^([a-z]{{2,}}?)(ul|ur|ud|us|un|uz|ush|ut|al|ad|ar|as|az)({alternation})$"
         )
         object.__setattr__(self, "_compound_re", compound)
-        object.__setattr__(self, "second_element_spellings", tuple(spellings))
+        object.__setattr__(self, "glued_spellings", tuple(spellings))
 
     @classmethod
     def from_tables(
@@ -144,7 +147,8 @@ class NameRules:
             second_elements=self.second_elements,
             entity_terms=self.entity_terms,
             entity_term_weight=self.entity_term_weight,
-            exact_only=self.exact_only,
+            distinct=self.distinct,
+            glued_second_elements=self.glued_second_elements,
         )
 
     def canon(self, word: str) -> str:
@@ -309,14 +313,19 @@ def _split_solid(
         if parts:
             out += [(part, part_surface, loose) for part, part_surface in parts]
             continue
-        if word.endswith(_U_SUFFIXES) and index + 1 < len(items):
+        if (
+            word.endswith(_U_SUFFIXES)
+            and index + 1 < len(items)
+            and word not in STANDALONE_NAMES
+            and not word.endswith("pur")
+        ):
             glued = _GLUED_PARTICLE.match(word)
-            if glued and rules.canon(items[index + 1][0]) in rules.second_elements:
+            if glued and rules.canon(items[index + 1][0]) in rules.glued_second_elements:
                 out += [(glued[1], glued[1], loose), (glued[2], glued[2], loose)]
                 continue
         if out and word.startswith(_U_SUFFIXES):
             leading = _U_LEADING.match(word)
-            if leading and rules.canon(leading[2]) in rules.second_elements:
+            if leading and rules.canon(leading[2]) in rules.glued_second_elements:
                 out += [(leading[1], leading[1], loose), (leading[2], leading[2], loose)]
                 continue
         out.append((word, surface, loose))
@@ -338,7 +347,7 @@ def _solid_parts(word: str, rules: NameRules) -> tuple[tuple[str, str], ...]:
         abd = _ABD_SOLID.match(word)
         if abd and abd[2] not in _ABDULLAH_TAILS:
             found = (("abdul", abd[1]), (abd[2], abd[2]))
-    elif word.endswith(rules.second_element_spellings):
+    elif word.endswith(rules.glued_spellings):
         compound = rules._compound_re.match(word)
         if compound:
             found = tuple((part, part) for part in compound.groups())
@@ -465,9 +474,13 @@ def phonetic(token: str) -> str:
 
 __all__ = [
     "AMBIGUOUS_VARIANTS",
+    "DISTINCT_NAMES",
     "ENTITY_TERMS",
+    "GLUED_SECOND_ELEMENTS",
     "HONORIFICS",
+    "RELATION_MARKERS",
     "SECOND_ELEMENTS",
+    "STANDALONE_NAMES",
     "URDU_LETTERS",
     "URDU_WORDS",
     "VARIANT_FAMILIES",

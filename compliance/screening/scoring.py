@@ -91,13 +91,13 @@ def token_similarity(a: str, b: str, loose: bool = False) -> tuple[float, str]:
 
 def similarity(rules: NameRules, a: str, b: str, loose: bool = False) -> tuple[float, str]:
     """`token_similarity` under `rules`: every reading of an ambiguous spelling counts, and
-    exact-only tokens (Abdul) match nothing but themselves."""
+    look-alike distinct names (Abdul, Abdullah) never match each other."""
     cache = rules.similarity_cache
     key = (a, b, loose)
     found = cache.get(key)
     if found is not None:
         return found
-    if a != b and (a in rules.exact_only or b in rules.exact_only):
+    if frozenset((a, b)) in rules.distinct:
         found = (0.0, "")
     else:
         found = token_similarity(a, b, loose)

@@ -131,6 +131,11 @@ def test_an_initial_stands_for_the_listed_name(index):
 def test_typos_still_match(index):
     assert refs(index.search(Query("Muhmamad Nawaz Kashimri"))) == ["39007"]
     assert refs(index.search(Query("Mr. Usman Tarik Kahn"))) == ["39004"]
+    assert refs(index.search(Query("Abdlu Sattar s/o Muhammad Yousaf"))) == ["4S-1"]
+
+
+def test_abdul_and_abdullah_are_never_taken_for_each_other(index):
+    assert index.search(Query("Abdullah Sattar s/o Muhammad Yousaf")) == []
 
 
 def test_urdu_script_query_matches_the_latin_listing(index):

@@ -85,6 +85,12 @@ def test_abd_names_split_into_abdul_and_the_name(written):
     assert tokens(written) == ("abdul", "rahman")
 
 
+def test_names_that_merely_end_in_a_particle_are_not_split():
+    assert tokens("Talpur Qadir Ghani") == ("talpur", "qadir", "ghani")
+    assert tokens("Mansur Rehman") == ("mansoor", "rahman")
+    assert tokens("Bahadur Din") == ("bahadur", "din")
+
+
 def test_abdullah_is_a_name_of_its_own_not_abdul_plus_a_particle():
     assert tokens("Abdullah Latif") == ("abdullah", "latif")
 
