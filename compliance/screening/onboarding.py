@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.db import DatabaseError, transaction
+from django.db import transaction
 
 from compliance.onboarding.screening_step import ScreeningHitSummary, ScreeningOutcome
 from compliance.screening import selectors
@@ -38,8 +38,8 @@ def screen_at_onboarding(customer: Any) -> ScreeningOutcome:
     try:
         with transaction.atomic():
             new = screen_customer(customer=customer, origin=ScreeningHit.Origin.ONBOARDING)
-    except DatabaseError as error:
-        # The customer is then held for an officer (screened=False), never approved unscreened.
+    except Exception as error:  # whatever failed, never approve an unscreened customer
+        # The customer is then held for an officer (screened=False).
         logger.exception("onboarding screening of %s failed", customer.pk)
         return ScreeningOutcome(screened=False, detail=f"screening failed: {error}")
     undecided = list(selectors.undecided_hits(customer.pk))

@@ -121,8 +121,8 @@ def _freeze(*, hit: ScreeningHit, actor: Actor, reason: str) -> None:
     from kyc.services import freeze_customer
 
     customer = Customer.objects.select_for_update().get(pk=hit.customer_id)
-    if customer.status == Customer.Status.FROZEN:
-        return
+    if customer.status in (Customer.Status.FROZEN, Customer.Status.CLOSED):
+        return  # already frozen, or no relationship left to freeze (the report still goes)
     entry = hit.entry
     freeze_customer(
         customer=customer,

@@ -61,8 +61,9 @@ def record_hits(
     customer_ids = {f.subject.customer_id for f in found}
     entries = {
         pk: (watchlist_id, fingerprint)
+        # Active entries only: a worker's index may lag an import by a few seconds.
         for pk, watchlist_id, fingerprint in WatchlistEntry.objects.filter(
-            pk__in=entry_ids
+            pk__in=entry_ids, is_active=True
         ).values_list("pk", "watchlist_id", "fingerprint")
     }
     versions = {} if version_id is not None else latest_versions(w for w, _ in entries.values())

@@ -64,3 +64,17 @@ def test_officer_cannot_approve_while_a_hit_is_undecided(import_house, submitted
     approve_after_review(assessment=assessment, actor=officer, reason="hit cleared")
     customer.refresh_from_db()
     assert customer.status == Customer.Status.APPROVED
+
+
+def test_screening_that_cannot_run_holds_the_customer_for_an_officer(submitted, monkeypatch):
+    from compliance.screening import onboarding
+
+    def broken(**kwargs):
+        raise RuntimeError("index unavailable")
+
+    monkeypatch.setattr(onboarding, "screen_customer", broken)
+    customer = submitted(full_name="Ayesha Siddiqui", gender="F", id_number="35202-9984567-2")
+    assessment = assess_customer(customer.pk)
+    customer.refresh_from_db()
+    assert assessment.screening_result["screened"] is False
+    assert customer.status == Customer.Status.IN_REVIEW
