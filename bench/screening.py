@@ -385,6 +385,25 @@ def delta_rescreen(customers: int = 100_000, entries: int = 100) -> Delta:
 # --- report ------------------------------------------------------------------------------------
 
 
+def report_quality(directory: Path, threshold: float, *, verbose: bool = False) -> Quality:
+    print(f"== Quality on {directory} (threshold {threshold:.2f})")
+    result = quality(directory, threshold)
+    print(f"recall               {result.recall:.3f}  ({result.found}/{result.positives})")
+    print(
+        f"false-positive rate  {result.false_positive_rate:.3f}  "
+        f"({result.false_alarms}/{result.negatives})"
+    )
+    print("per variant type (share answered right: found for hits, silent for non-hits)")
+    for variant, (right, total) in sorted(result.by_variant.items()):
+        print(f"  {variant:<16} {right / total:.3f}  ({right}/{total})")
+    if verbose:
+        for line in result.misses:
+            print(f"  missed: {line}")
+        for line in result.alarms:
+            print(f"  false alarm: {line}")
+    return result
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sample", type=Path, default=SAMPLE_DIR)
@@ -394,21 +413,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--verbose", action="store_true", help="list misses and false alarms")
     args = parser.parse_args(argv)
 
-    print(f"== Quality on {args.sample} (threshold {args.threshold:.2f})")
-    result = quality(args.sample, args.threshold)
-    print(f"recall               {result.recall:.3f}  ({result.found}/{result.positives})")
-    print(
-        f"false-positive rate  {result.false_positive_rate:.3f}  "
-        f"({result.false_alarms}/{result.negatives})"
-    )
-    print("per variant type (share answered right: found for hits, silent for non-hits)")
-    for variant, (right, total) in sorted(result.by_variant.items()):
-        print(f"  {variant:<16} {right / total:.3f}  ({right}/{total})")
-    if args.verbose:
-        for line in result.misses:
-            print(f"  missed: {line}")
-        for line in result.alarms:
-            print(f"  false alarm: {line}")
+    if (args.sample / "truth.csv").exists():
+        report_quality(args.sample, args.threshold, verbose=args.verbose)
+    else:
+        print(f"== Quality: no sample with expected answers at {args.sample} (use --sample DIR)")
 
     print(f"\n== Latency, synthetic list of {args.list_size:,} names (wall / CPU)")
     timing = latency(args.list_size)
