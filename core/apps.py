@@ -10,6 +10,7 @@ class CoreConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from core import roles
+        from core.api import schema  # noqa: F401 - registers the API-key auth scheme
 
         # Roles get the permissions of every app's models once all migrations have run.
         post_migrate.connect(roles.sync_roles_after_migrate, dispatch_uid="nigraan-sync-roles")
