@@ -76,10 +76,13 @@ class Case(PublicModel):
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
 
     opened_at = models.DateTimeField(db_index=True)
-    sla_due_at = models.DateTimeField(db_index=True)
-    sla_at_risk_at = models.DateTimeField()
+    sla_due_at = models.DateTimeField("SLA due", db_index=True)
+    sla_at_risk_at = models.DateTimeField("SLA at risk from")
     sla_terms = models.CharField(
-        max_length=60, blank=True, help_text="The SLA as it applied (e.g. '4 working hours')."
+        "SLA terms",
+        max_length=60,
+        blank=True,
+        help_text="The SLA as it applied (e.g. '4 working hours').",
     )
     investigation_started_at = models.DateTimeField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
@@ -93,6 +96,9 @@ class Case(PublicModel):
     closing_reason = models.TextField(blank=True)
 
     summary = models.CharField(max_length=300, blank=True, help_text="One line for the queue.")
+    summary_edited = models.BooleanField(
+        default=False, editable=False, help_text="An officer wrote the summary; keep it."
+    )
     narrative = models.TextField(
         blank=True, help_text="The investigator's account; the STR's grounds for suspicion."
     )

@@ -2,8 +2,9 @@
 
 - ``compliance.monitoring.signals.alert_raised(alert_id, customer_id, typology)``: the alert
   joins its customer's live case (or opens one) at once.
-- Screening hits are picked up by the ``compliance.cases.group_new_items`` sweeper (and by a
-  ``hit_recorded`` signal when screening announces one).
+- ``compliance.screening.signals.hits_recorded(hit_ids)``: likewise for new screening hits.
+- Anything a lost signal left behind is grouped by the ``compliance.cases.group_new_items``
+  sweeper (beat).
 
 The receivers queue ``group_items``; if the broker is unreachable the sweeper groups the item
 later, so a failure here never breaks the sender's flow.
@@ -12,6 +13,8 @@ later, so a failure here never breaks the sender's flow.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 logger = logging.getLogger(__name__)
 
@@ -20,9 +23,8 @@ def on_alert_raised(sender, alert_id=None, **kwargs) -> None:
     _queue(alert_ids=[str(alert_id)])
 
 
-def on_hit_recorded(sender, hit_id=None, hit_ids=None, **kwargs) -> None:
-    ids = [str(h) for h in (hit_ids or [])] + ([str(hit_id)] if hit_id else [])
-    _queue(hit_ids=ids)
+def on_hit_recorded(sender, hit_ids=(), **kwargs) -> None:
+    _queue(hit_ids=[str(h) for h in hit_ids])
 
 
 def _queue(alert_ids: list[str] | None = None, hit_ids: list[str] | None = None) -> None:
@@ -34,15 +36,27 @@ def _queue(alert_ids: list[str] | None = None, hit_ids: list[str] | None = None)
         logger.exception("could not queue case grouping; the sweeper will pick it up")
 
 
-def connect() -> None:
+def _subscriptions() -> list[tuple]:
     from compliance.monitoring import signals as monitoring_signals
+    from compliance.screening import signals as screening_signals
 
-    monitoring_signals.alert_raised.connect(on_alert_raised, dispatch_uid="cases-alert-raised")
+    return [
+        (monitoring_signals.alert_raised, on_alert_raised, "cases-alert-raised"),
+        (screening_signals.hits_recorded, on_hit_recorded, "cases-hits-recorded"),
+    ]
+
+
+def connect() -> None:
+    for signal, receiver, uid in _subscriptions():
+        signal.connect(receiver, dispatch_uid=uid)
+
+
+@contextmanager
+def paused() -> Iterator[None]:
+    """Hold automatic grouping (the demo groups a backlog itself, as of an earlier time)."""
+    for signal, _, uid in _subscriptions():
+        signal.disconnect(dispatch_uid=uid)
     try:
-        from compliance.screening import signals as screening_signals
-    except ImportError:
-        return
-    for name in ("hit_recorded", "hits_recorded"):
-        signal = getattr(screening_signals, name, None)
-        if signal is not None:
-            signal.connect(on_hit_recorded, dispatch_uid=f"cases-{name}")
+        yield
+    finally:
+        connect()

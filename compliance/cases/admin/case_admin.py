@@ -45,6 +45,10 @@ def _local(moment) -> str:
     return timezone.localtime(moment).strftime("%a %d %b %Y %H:%M") if moment else "—"
 
 
+def _short(moment) -> str:
+    return timezone.localtime(moment).strftime("%a %d %b %H:%M") if moment else "—"
+
+
 def _admin_link(obj, label=None) -> str:
     opts = obj._meta
     try:
@@ -113,6 +117,7 @@ class TypologyFilter(admin.SimpleListFilter):
 
 
 class ReadOnlyInline(admin.TabularInline):
+    template = "admin/cases/edit_inline/readonly_tabular.html"
     extra = 0
     can_delete = False
 
@@ -290,7 +295,7 @@ class CaseAdmin(StepsMixin, NoDeleteAdmin):
         "priority_badge",
         "status",
         "assignee",
-        "typologies",
+        "contents",
         "sla_view",
         "opened_local",
     )
@@ -405,23 +410,23 @@ class CaseAdmin(StepsMixin, NoDeleteAdmin):
             '<b style="color:{}">{}</b>', PRIORITY_COLOURS.get(obj.priority, "#000"), obj.priority
         )
 
-    @admin.display(description="Typologies")
-    def typologies(self, obj):
-        return ", ".join(selectors.typologies_of(obj)) or "—"
+    @admin.display(description="What is in it")
+    def contents(self, obj):
+        return obj.summary or ", ".join(selectors.typologies_of(obj)) or "—"
 
-    @admin.display(description="SLA", ordering="sla_due_at")
+    @admin.display(description="SLA (PKT)", ordering="sla_due_at")
     def sla_view(self, obj):
         state = obj.sla_status(timezone.now())
         return format_html(
-            '<span style="color:{}">{}</span> · due {}',
+            '<b style="color:{}">{}</b><br>due {}',
             SLA_COLOURS[state],
             state.value.replace("_", " "),
-            _local(obj.sla_due_at),
+            _short(obj.sla_due_at),
         )
 
     @admin.display(description="Opened (PKT)", ordering="opened_at")
     def opened_local(self, obj):
-        return _local(obj.opened_at)
+        return _short(obj.opened_at)
 
     # ---- the case page
 
@@ -434,6 +439,17 @@ class CaseAdmin(StepsMixin, NoDeleteAdmin):
                 for name, step in CASE_STEPS.items()
                 if name != "add_note" and step.shown(case, request.user)
             ]
+        if case is not None and access.can_decide(request.user):
+            # The MLRO's pending decisions on this case, first among the buttons.
+            extra_context["case_steps"] = [
+                (
+                    f"{step.label}: {decision.get_kind_display()}",
+                    reverse("admin:cases_decision_step", args=[name]) + f"?ids={decision.pk}",
+                )
+                for decision in case.decisions.filter(status=Decision.Status.PROPOSED)
+                for name, step in DECISION_STEPS.items()
+                if step.shown(decision, request.user)
+            ] + extra_context.get("case_steps", [])
         if case is not None and not case.is_live:
             extra_context["show_save_and_continue"] = False
         extra_context.update(show_save_and_add_another=False, show_delete=False)

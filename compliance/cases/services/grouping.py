@@ -5,6 +5,9 @@ a case opens with the priority of its most severe item and the SLA of that prior
 more severe item raises the priority and may shorten the SLA (never lengthen it). Joined alerts
 move to ``in_case``. Everything is batch-loaded: the number of queries does not grow with the
 number of items.
+
+The SLA clock starts when the items arrived (the earliest one), not when grouping ran: an item
+picked up late by the sweeper (a lost signal, a broker outage) gives nobody extra time.
 """
 
 from __future__ import annotations
@@ -104,15 +107,16 @@ def _group(alert_ids: list, hit_ids: list, actor: Actor, now: datetime) -> Group
             [a.severity for a in customer_alerts]
             + [priorities.SCREENING_HIT_SEVERITY] * len(customer_hits)
         )
+        arrived = min([now, *(i.created_at for i in [*customer_alerts, *customer_hits])])
         case = live.get(customer_id)
         if case is None:
-            case = _new_case(customer_id, severity, customer_alerts, customer_hits, terms, now)
+            case = _new_case(customer_id, severity, customer_alerts, customer_hits, terms, arrived)
             live[customer_id] = case
             result.opened.append(case)
         else:
             result.joined.append(case)
             if priorities.is_higher(severity, case.priority):
-                happenings.append(_raise_priority(case, severity, terms, now))
+                happenings.append(_raise_priority(case, severity, terms, arrived))
                 raised.append(case)
 
     Case.objects.bulk_create(result.opened)
@@ -144,6 +148,7 @@ def _group(alert_ids: list, hit_ids: list, actor: Actor, now: datetime) -> Group
         Alert.objects.filter(pk__in=[a.pk for a in alerts]).update(
             status=Alert.Status.IN_CASE, status_changed_at=now, updated_at=now
         )
+    _refresh_summaries([c for c in result.joined if not c.summary_edited])
     happenings += [_alert_linked(live[a.customer_id], a) for a in alerts]
     happenings += [_hit_linked(live[h.customer_id], h) for h in hits]
     record(actor, *happenings, at=now)
@@ -158,35 +163,33 @@ def _new_case(
     alerts: list[Alert],
     hits: list[ScreeningHit],
     terms: dict[str, sla.SlaTerms],
-    now: datetime,
+    arrived: datetime,
 ) -> Case:
     policy = terms_for(priority, terms)
-    clock = sla.clock_for(now, policy)
+    clock = sla.clock_for(arrived, policy)
     case = Case(
         customer_id=customer_id,
         priority=priority,
         status=Case.Status.OPEN,
-        opened_at=now,
+        opened_at=arrived,
         sla_due_at=clock.due_at,
         sla_at_risk_at=clock.at_risk_at,
         sla_terms=policy.describe(),
         summary=_summary(alerts, hits),
-        created_at=now,
-        updated_at=now,
     )
     case.fill_derived_fields()
     return case
 
 
 def _raise_priority(
-    case: Case, priority: str, terms: dict[str, sla.SlaTerms], now: datetime
+    case: Case, priority: str, terms: dict[str, sla.SlaTerms], arrived: datetime
 ) -> Happening:
     before = {"priority": case.priority, "sla_due_at": case.sla_due_at}
     policy = terms_for(priority, terms)
-    clock = case.sla_clock.tightened_by(sla.clock_for(now, policy))
+    clock = case.sla_clock.tightened_by(sla.clock_for(arrived, policy))
     case.priority = priority
     case.sla_due_at, case.sla_at_risk_at = clock.due_at, clock.at_risk_at
-    case.updated_at = now
+    case.updated_at = timezone.now()
     case.fill_derived_fields()
     return Happening(
         case=case,
@@ -222,13 +225,38 @@ def _hit_linked(case: Case, hit: ScreeningHit) -> Happening:
 
 
 def _summary(alerts: list[Alert], hits: list[ScreeningHit]) -> str:
+    return _describe([a.typology for a in alerts], [h.entry.list_code for h in hits])
+
+
+def _describe(typologies: list[str], lists: list[str]) -> str:
     parts = []
-    typologies = sorted({a.typology for a in alerts})
     if typologies:
-        count = len(alerts)
-        parts.append(f"{count} alert{'s' if count != 1 else ''}: {', '.join(typologies)}")
-    if hits:
-        lists = sorted({h.entry.list_code for h in hits})
-        count = len(hits)
-        parts.append(f"{count} screening hit{'s' if count != 1 else ''} ({', '.join(lists)})")
+        count = len(typologies)
+        codes = ", ".join(sorted(set(typologies)))
+        parts.append(f"{count} alert{'s' if count != 1 else ''}: {codes}")
+    if lists:
+        count = len(lists)
+        parts.append(
+            f"{count} screening hit{'s' if count != 1 else ''} ({', '.join(sorted(set(lists)))})"
+        )
     return "; ".join(parts)[:300]
+
+
+def _refresh_summaries(cases: list[Case]) -> None:
+    """Keep the automatic summary of cases that grew (two queries for the whole batch)."""
+    if not cases:
+        return
+    typologies: dict[Any, list[str]] = defaultdict(list)
+    lists: dict[Any, list[str]] = defaultdict(list)
+    ids = [c.pk for c in cases]
+    for case_id, code in CaseAlert.objects.filter(case_id__in=ids).values_list(
+        "case_id", "alert__typology"
+    ):
+        typologies[case_id].append(code)
+    for case_id, code in CaseScreeningHit.objects.filter(case_id__in=ids).values_list(
+        "case_id", "hit__entry__list_code"
+    ):
+        lists[case_id].append(code)
+    for case in cases:
+        case.summary = _describe(typologies[case.pk], lists[case.pk])
+    Case.objects.bulk_update(cases, ["summary"])

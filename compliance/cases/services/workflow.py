@@ -211,10 +211,11 @@ def update_case_details(
     before = {name: getattr(case, name) for name in changes}
     for name, value in changes.items():
         setattr(case, name, value)
+    case.summary_edited = case.summary_edited or "summary" in changes
     limit = Case._meta.get_field("summary").max_length
     if len(changes.get("summary", "")) > limit:
         raise ValidationFailed({"summary": [f"at most {limit} characters"]})
-    case.save(update_fields=[*changes, "updated_at"])
+    case.save(update_fields=[*changes, "summary_edited", "updated_at"])
     record(
         actor,
         Happening(
@@ -268,8 +269,17 @@ def escalate_case(*, case: Case, reason: str, actor: Actor, propose_str: bool = 
     case.suspicion_formed_at = case.suspicion_formed_at or now
     if case.assignee_id is None:
         case.assignee = actor.user
+    # The grounds for suspicion are the STR's narrative until the officer writes a fuller one.
+    case.narrative = case.narrative or reason
     case.save(
-        update_fields=["status", "escalated_at", "suspicion_formed_at", "assignee", "updated_at"]
+        update_fields=[
+            "status",
+            "escalated_at",
+            "suspicion_formed_at",
+            "assignee",
+            "narrative",
+            "updated_at",
+        ]
     )
     decision = single_person_decision(case, Decision.Kind.ESCALATE, actor, reason)
     record(

@@ -85,6 +85,11 @@ def test_escalation_forms_suspicion_and_starts_the_str_clock(escalated):
     assert escalated.suspicion_formed_at == escalated.escalated_at
 
 
+def test_the_grounds_for_suspicion_become_the_narrative_when_none_is_written(escalated):
+    escalated.refresh_from_db()
+    assert escalated.narrative == REASON
+
+
 def test_escalation_needs_a_reason(case, act):
     with pytest.raises(ValidationFailed):
         escalate_case(case=case, reason="", actor=act["analyst"])
@@ -237,7 +242,7 @@ def test_a_second_officer_lifts_the_freeze_back_to_the_previous_status(case, act
     freeze = propose_freeze(case=case, reason=REASON, actor=act["analyst"])
     approve_decision(decision=freeze, reason="Freeze.", actor=act["mlro"])
     unfreeze = propose_unfreeze(case=case, reason="Delisted on 1 March.", actor=act["analyst"])
-    # The officer who froze does not lift the freeze either (kyc's rule): a second MLRO does.
+    # Any MLRO other than the proposer may approve; here a second one does.
     approve_decision(decision=unfreeze, reason="Delisting verified.", actor=act["mlro2"])
     assert Customer.objects.get(pk=case.customer_id).status == Customer.Status.APPROVED
 

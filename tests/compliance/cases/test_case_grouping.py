@@ -12,6 +12,7 @@ from compliance.cases.services import (
     close_case,
     group_into_cases,
     start_investigation,
+    update_case_details,
 )
 from compliance.cases.sla import clock_for
 from compliance.cases.tasks import group_new_items
@@ -59,6 +60,15 @@ def test_a_new_case_is_due_by_its_priority_sla_in_working_time(customer, make_al
     assert case.sla_due_at == datetime(2026, 3, 17, 18, 59, 59, tzinfo=UTC)
 
 
+def test_a_late_grouping_counts_the_sla_from_the_alerts_arrival(customer, make_alert):
+    alert = make_alert(customer, severity="high")
+    Alert.objects.filter(pk=alert.pk).update(created_at=MONDAY_MORNING)  # raised, then missed
+    group_into_cases(alert_ids=[alert.pk], now=MONDAY_MORNING + timedelta(days=2))
+    case = Case.objects.get(customer=customer)
+    assert case.opened_at == MONDAY_MORNING
+    assert case.sla_due_at == datetime(2026, 3, 17, 18, 59, 59, tzinfo=UTC)
+
+
 def test_a_new_alert_joins_the_customers_live_case(customer, make_alert):
     first = make_alert(customer)
     group_into_cases(alert_ids=[first.pk])
@@ -84,6 +94,25 @@ def test_an_alert_joins_a_case_already_under_investigation(customer, make_alert,
     case.refresh_from_db()
     assert case.status == Case.Status.INVESTIGATING
     assert case.alert_links.count() == 2
+
+
+def test_the_automatic_summary_follows_the_case_until_an_officer_writes_one(
+    customer, make_alert, make_hit, officers
+):
+    group_into_cases(alert_ids=[make_alert(customer, typology="TIER_LIMIT").pk])
+    group_into_cases(
+        alert_ids=[make_alert(customer, typology="STRUCTURING").pk],
+        hit_ids=[make_hit(customer).pk],
+    )
+    case = Case.objects.get(customer=customer)
+    assert case.summary == "2 alerts: STRUCTURING, TIER_LIMIT; 1 screening hit (UN)"
+
+    update_case_details(
+        case=case, summary="Cash structuring", actor=Actor.for_user(officers["analyst"])
+    )
+    group_into_cases(alert_ids=[make_alert(customer, typology="VELOCITY").pk])
+    case.refresh_from_db()
+    assert case.summary == "Cash structuring"
 
 
 def test_alerts_of_different_customers_open_separate_cases(make_customer, make_alert):
