@@ -82,6 +82,15 @@ def country_names() -> dict[str, str]:
     return names
 
 
+# Companies turn over more than people: their own bands (added by migration 0004).
+ENTITY_TURNOVER_BANDS = [
+    {"min_pkr": "0", "points": 0},
+    {"min_pkr": "5000000", "points": 5},
+    {"min_pkr": "25000000", "points": 15},
+    {"min_pkr": "100000000", "points": 30},
+    {"min_pkr": "500000000", "points": 45},
+]
+
 # code -> (description, weight, settings)
 DEFAULT_FACTORS: dict[str, tuple[str, Decimal, dict]] = {
     "NATIONALITY": (
@@ -97,7 +106,7 @@ DEFAULT_FACTORS: dict[str, tuple[str, Decimal, dict]] = {
     "PEP": (
         "Politically exposed person (declared or found by screening): always at least high",
         Decimal("1.00"),
-        {"pep_points": 60, "floor_level": HIGH},
+        {"pep_points": 30, "floor_level": HIGH},
     ),
     "OCCUPATION": (
         "Occupation: cash-intensive trades, high-value dealers and public office score higher",
@@ -139,7 +148,7 @@ DEFAULT_FACTORS: dict[str, tuple[str, Decimal, dict]] = {
                 "business_income": 10,
                 "investment_returns": 10,
                 "agricultural_income": 10,
-                "home_remittance": 15,
+                "home_remittance": 10,
                 "inheritance": 20,
                 "property_sale": 20,
                 "crypto_proceeds": 25,
@@ -160,7 +169,8 @@ DEFAULT_FACTORS: dict[str, tuple[str, Decimal, dict]] = {
                 {"min_pkr": "1000000", "points": 15},
                 {"min_pkr": "5000000", "points": 30},
                 {"min_pkr": "20000000", "points": 45},
-            ]
+            ],
+            "entity_bands": ENTITY_TURNOVER_BANDS,
         },
     ),
     "PRODUCT": (
@@ -174,7 +184,7 @@ DEFAULT_FACTORS: dict[str, tuple[str, Decimal, dict]] = {
                 "freelance_payments": 10,
                 "payments": 15,
                 "business_treasury": 15,
-                "remittance": 25,
+                "remittance": 20,
                 "other": 15,
             },
             "default": 15,

@@ -102,6 +102,16 @@ def _bulk_update_risk(rows: list[Any], now) -> None:
     (Django's bulk_update builds a CASE per column, several times slower at this size)."""
     if not rows:
         return
+    if connection.vendor != "postgresql":  # the SQLite demo: few rows, the ORM will do
+        Customer.objects.bulk_update(
+            [
+                Customer(id=r.id, risk_score=r.risk_score, risk_level=r.risk_level,
+                         next_review_due=r.next_review_due, risk_scored_at=now, updated_at=now)
+                for r in rows
+            ],
+            ["risk_score", "risk_level", "next_review_due", "risk_scored_at", "updated_at"],
+        )  # fmt: skip
+        return
     sql = (
         f"UPDATE {Customer._meta.db_table} AS c SET risk_score = v.score, "  # noqa: S608
         "risk_level = v.level, next_review_due = v.due, risk_scored_at = %s, updated_at = %s "

@@ -243,9 +243,14 @@ def source_of_funds(profile, settings, countries) -> Points:
 
 
 def expected_turnover(profile, settings, countries) -> Points:
+    """Points of the band the declared monthly turnover falls in; an entity reads its own bands
+    (``entity_bands``) when they are set, since a company's ordinary turnover is larger."""
     amount = profile.expected_monthly_turnover_pkr or Decimal("0")
+    bands = settings.get("bands", [])
+    if profile.customer_type == ENTITY and settings.get("entity_bands"):
+        bands = settings["entity_bands"]
     points, floor_from = Decimal("0"), Decimal("0")
-    for band in sorted(settings.get("bands", []), key=lambda b: _dec(b["min_pkr"])):
+    for band in sorted(bands, key=lambda b: _dec(b["min_pkr"])):
         start = _dec(band["min_pkr"])
         if amount >= start:
             points, floor_from = _dec(band["points"]), start

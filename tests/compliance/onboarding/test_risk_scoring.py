@@ -267,3 +267,13 @@ def test_entity_business_activity_keyword_adds_its_points():
     c = _contribution(score(entity, MODEL), "ENTITY_TYPE")
     assert c.points == Decimal("30")  # private limited 10 + 'gold' 20
     assert "gold" in c.detail
+
+
+def test_entities_read_their_own_turnover_bands():
+    person = replace(ORDINARY, expected_monthly_turnover_pkr=Decimal("15000000"))
+    company = replace(
+        person, customer_type=ENTITY, entity_type="private_limited",
+        owners=(OwnerProfile("PK", Decimal("100")),),
+    )  # fmt: skip
+    assert _contribution(score(person, MODEL), "EXPECTED_TURNOVER").points == Decimal("30")
+    assert _contribution(score(company, MODEL), "EXPECTED_TURNOVER").points == Decimal("5")
