@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from compliance.cases.models import Case, Decision
-from compliance.monitoring.models import Transaction
+from compliance.monitoring.models import Alert, Transaction
 from core.actors import Actor
 from core.errors import DomainError
 from kyc.models import Customer
@@ -25,6 +25,10 @@ from reporting.models import Report
 ACTOR = Actor.automated("seed_demo")
 STR_ORIGIN = "demo:str-acknowledged"
 PENDING_ORIGIN = "demo:str-awaiting-approval"
+NARRATIVE_TAIL = (
+    "The customer gave no economic reason when asked; the activity does not fit the declared "
+    "occupation and turnover."
+)
 NOTES: list[str] = []  # why a demo filing stopped short, shown at the end of the seed
 STR_NARRATIVE = (
     "Three cash deposits of PKR 1.93M-1.97M within 48 hours, each just under the PKR 2,000,000 "
@@ -115,6 +119,29 @@ def _transactions_for(customer: Customer, prefix: str) -> list[Transaction]:
     return rows
 
 
+def _alerted(typologies: tuple[str, ...], *, not_for: list) -> tuple | None:
+    """(customer, transactions, explanation) of a monitoring demo alert, when there is one."""
+    alert = (
+        Alert.objects.filter(
+            typology__in=typologies,
+            is_shadow=False,
+            customer__status=Customer.Status.APPROVED,
+            customer__customer_type=Customer.Type.INDIVIDUAL,
+        )
+        .exclude(customer__in=not_for)
+        .select_related("customer")
+        .order_by("created_at")
+        .first()
+    )
+    if alert is None:
+        return None
+    transactions = list(alert.transactions.order_by("occurred_at"))
+    explanation = alert.explanation.strip()
+    if explanation and explanation[-1] not in ".!?":
+        explanation += "."
+    return (alert.customer, transactions, explanation) if transactions else None
+
+
 def _drive(report: Report, *, analyst, mlro, file: bool) -> Report:
     """Analyst asks for approval; the MLRO approves and (if ``file``) files with the FMU."""
     try:
@@ -148,12 +175,19 @@ def _filed_str(candidates, analyst, mlro) -> Report | None:
             case=decision.case, actor=ACTOR, prepared_by=decision.proposed_by or analyst
         )
     elif candidates:
-        customer = candidates[0]
+        alerted = _alerted(("STRUCTURING",), not_for=[])
+        if alerted is not None:
+            customer, transactions, explanation = alerted
+            narrative = f"{explanation} {NARRATIVE_TAIL}"
+        else:
+            customer = candidates[0]
+            transactions = _transactions_for(customer, "DEMO-RPT-STR")
+            narrative = STR_NARRATIVE
         report = services.draft_str_for_transactions(
             customer=customer,
-            transactions=_transactions_for(customer, "DEMO-RPT-STR"),
+            transactions=transactions,
             actor=Actor.for_user(analyst),
-            narrative=STR_NARRATIVE,
+            narrative=narrative,
             action_taken="Withdrawals held; customer placed under enhanced monitoring.",
             indicators=["STRUCTURING", "RAPID_MOVEMENT"],
             suspicion_formed_at=timezone.now() - timedelta(days=2),
@@ -194,12 +228,20 @@ def _awaiting_approval(candidates, analyst, mlro) -> Report | None:
         kind__in=(Report.Kind.STR, Report.Kind.STR_F), status=Report.Status.DRAFT
     ).first()
     if draft is None and len(candidates) > 2:
-        customer = candidates[2]
+        filed = Report.objects.filter(origin=STR_ORIGIN).values_list("customer_id", flat=True)
+        alerted = _alerted(("RAPID_MOVEMENT", "FAN_IN"), not_for=list(filed))
+        if alerted is not None:
+            customer, transactions, explanation = alerted
+            narrative = f"{explanation} {NARRATIVE_TAIL}"
+        else:
+            customer = candidates[2]
+            transactions = _transactions_for(customer, "DEMO-RPT-PEND")
+            narrative = PENDING_NARRATIVE
         draft = services.draft_str_for_transactions(
             customer=customer,
-            transactions=_transactions_for(customer, "DEMO-RPT-PEND"),
+            transactions=transactions,
             actor=Actor.for_user(analyst),
-            narrative=PENDING_NARRATIVE,
+            narrative=narrative,
             indicators=["FAN_IN", "RAPID_MOVEMENT"],
             suspicion_formed_at=timezone.now() - timedelta(hours=20),
             origin=PENDING_ORIGIN,
