@@ -14,7 +14,7 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html, format_html_join
 
 from compliance.onboarding import services
-from compliance.onboarding.config import save_risk_model_row, snapshot
+from compliance.onboarding.config import row_problems, save_risk_model_row, snapshot
 from compliance.onboarding.models import CountryRisk, OnboardingAssessment, RiskBand, RiskFactor
 from core.actors import Actor
 from core.admin import NoDeleteAdmin, ReadOnlyAdmin
@@ -236,6 +236,11 @@ class AuditedRiskForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 2, "cols": 80}),
         help_text="Why (recorded in the audit trail). Re-score customers afterwards.",
     )
+
+    def _post_clean(self) -> None:
+        super()._post_clean()  # the instance now carries the submitted values
+        for field, problems in row_problems(self.instance).items():
+            self.add_error(field if field in self.fields else None, problems)
 
 
 class AuditedRiskAdmin(NoDeleteAdmin):

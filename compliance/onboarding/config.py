@@ -7,6 +7,7 @@ officer runs re-scoring (``services.rescore_all``) so stored levels follow the n
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.db import models, transaction
@@ -18,6 +19,14 @@ from core import audit
 from core.actors import Actor
 from core.errors import ValidationFailed
 
+TRIAL_BANDS = (risk.Band(risk.LOW, Decimal("0")),)
+TRIAL_PROFILES = (
+    risk.RiskProfile(is_pep=True, expected_monthly_turnover_pkr=Decimal("1000")),
+    risk.RiskProfile(
+        customer_type=risk.ENTITY, owners=(risk.OwnerProfile("PK", Decimal("60")),),
+        expected_monthly_turnover_pkr=Decimal("1000000"),
+    ),
+)  # fmt: skip
 _ACTION_PREFIX = {RiskFactor: "risk_factor", CountryRisk: "country_risk", RiskBand: "risk_band"}
 
 
@@ -35,16 +44,29 @@ def snapshot(row: models.Model) -> dict[str, Any]:
     return audit.to_json_safe(model_to_dict(row, exclude=["id"]))
 
 
-def _validate(row: models.Model) -> None:
+def row_problems(row: models.Model) -> dict[str, list[str]]:
+    """What is wrong with a risk-model row before it is saved (the admin form shows these)."""
     if isinstance(row, RiskFactor):
         if row.code not in risk.FACTORS:
-            raise ValidationFailed({"code": [f"no scoring function for {row.code!r}"]})
+            return {"code": [f"no scoring function for {row.code!r}"]}
         if not isinstance(row.settings, dict):
-            raise ValidationFailed({"settings": ["must be a JSON object"]})
+            return {"settings": ["must be a JSON object"]}
+        try:  # a trial scoring, so a typo in the settings cannot break every assessment
+            config = risk.FactorConfig(code=row.code, weight=row.weight, settings=row.settings)
+            trial = risk.RiskModel(factors=(config,), countries={}, bands=TRIAL_BANDS)
+            for profile in TRIAL_PROFILES:
+                risk.score(profile, trial)
+        except Exception as exc:  # noqa: BLE001 - any failure means the settings are unusable
+            return {"settings": [f"not usable: {exc.__class__.__name__}: {exc}"]}
     if isinstance(row, CountryRisk):
-        row.code = row.code.upper()
-        if len(row.code) != 2 or not row.code.isalpha():
-            raise ValidationFailed({"code": ["must be an ISO 3166 alpha-2 code"]})
+        code = (row.code or "").upper()
+        if len(code) != 2 or not code.isalpha():
+            return {"code": ["must be an ISO 3166 alpha-2 code"]}
+    if isinstance(row, RiskBand):
+        others = RiskBand.objects.exclude(pk=row.pk)
+        if row.min_score > 0 and not others.filter(min_score__lte=0).exists():
+            return {"min_score": ["one band must start at score 0"]}
+    return {}
 
 
 @transaction.atomic
@@ -54,11 +76,13 @@ def save_risk_model_row(
     """Create or change a RiskFactor, CountryRisk or RiskBand, with its audit event."""
     if not reason.strip():
         raise ValidationFailed({"reason": ["a change to the risk model needs a reason"]})
-    _validate(row)
+    problems = row_problems(row)
+    if problems:
+        raise ValidationFailed(problems)
+    if isinstance(row, CountryRisk):
+        row.code = row.code.upper()
     created = row.pk is None
     row.save()
-    if isinstance(row, RiskBand) and not RiskBand.objects.filter(min_score__lte=0).exists():
-        raise ValidationFailed({"min_score": ["one band must start at score 0"]})
     prefix = _ACTION_PREFIX[type(row)]
     audit.record(
         actor=actor,

@@ -87,3 +87,22 @@ def test_risk_factor_edit_in_the_admin_needs_a_reason_and_is_audited(staff_user)
         "1.00",
         "1.50",
     )
+
+
+def test_unusable_factor_settings_are_refused_by_the_form(staff_user):
+    factor = RiskFactor.objects.get(code="EXPECTED_TURNOVER")
+    url = reverse("admin:compliance_riskfactor_change", args=[factor.pk])
+    response = _client_for(staff_user("MLRO")).post(
+        url,
+        {
+            "description": factor.description,
+            "weight": "1.00",
+            "settings": '{"bands": [{"min": "0"}]}',
+            "is_active": "on",
+            "change_reason": "typo",
+        },
+    )
+    assert response.status_code == 200
+    assert "not usable" in response.content.decode()
+    factor.refresh_from_db()
+    assert factor.settings["bands"][0]["min_pkr"] == "0"
