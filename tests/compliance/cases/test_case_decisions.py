@@ -305,3 +305,19 @@ def test_rule_activation_refuses_the_maker_as_checker(officers):
     with pytest.raises(FourEyesViolation):
         activate_rule_version(version=version, actor=mlro, reason="Go live.")
     activate_rule_version(version=version, actor=Actor.for_user(officers["mlro2"]), reason="Go.")
+
+
+def test_true_match_confirmation_refuses_the_proposer_as_checker(customer, make_hit, officers):
+    from compliance.screening.models import ScreeningHit
+    from compliance.screening.services import confirm_true_match, mark_true_match
+
+    hit = make_hit(customer)
+    mlro = Actor.for_user(officers["mlro"])
+    mark_true_match(hit=hit, actor=mlro, reason="Same name, DOB and CNIC as the UN entry.")
+    with pytest.raises(FourEyesViolation):
+        confirm_true_match(hit=hit, actor=mlro, reason="Confirmed.")
+    with pytest.raises(FourEyesViolation):
+        confirm_true_match(hit=hit, actor=Actor.for_user(officers["analyst"]), reason="Yes.")
+    assert ScreeningHit.objects.get(pk=hit.pk).status == ScreeningHit.Status.PENDING_CONFIRMATION
+    confirm_true_match(hit=hit, actor=Actor.for_user(officers["mlro2"]), reason="Confirmed.")
+    assert ScreeningHit.objects.get(pk=hit.pk).status == ScreeningHit.Status.TRUE_MATCH
