@@ -323,7 +323,9 @@ class CaseAdmin(StepsMixin, NoDeleteAdmin):
         "add_note_selected",
         "escalate_selected",
         "close_selected",
+        "propose_str_selected",
         "propose_freeze_selected",
+        "propose_unfreeze_selected",
     ]
     fieldsets = (
         (
@@ -522,6 +524,14 @@ class CaseAdmin(StepsMixin, NoDeleteAdmin):
     def close_selected(self, request, queryset):
         return self.redirect_to_step("close", queryset)
 
+    @admin.action(description="Propose an STR on selected cases…", permissions=["change"])
+    def propose_str_selected(self, request, queryset):
+        return self.redirect_to_step("propose_str", queryset)
+
     @admin.action(description="Propose freezing the customers…", permissions=["change"])
     def propose_freeze_selected(self, request, queryset):
         return self.redirect_to_step("propose_freeze", queryset)
+
+    @admin.action(description="Propose lifting the customers' freeze…", permissions=["change"])
+    def propose_unfreeze_selected(self, request, queryset):
+        return self.redirect_to_step("propose_unfreeze", queryset)
