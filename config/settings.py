@@ -234,6 +234,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "compliance.monitoring.sweep_pending",
         "schedule": 60.0,
     },
+    # Alerts and hits whose grouping signal was lost still reach a case.
+    "group-case-items": {"task": "compliance.cases.group_new_items", "schedule": 60.0},
     "open-due-reviews": {"task": "kyc.open_due_reviews", "schedule": crontab(minute=15, hour=1)},
     "generate-ctrs": {"task": "reporting.generate_ctrs", "schedule": crontab(minute=0, hour="*")},
     "report-deadlines": {"task": "reporting.alert_overdue", "schedule": crontab(minute=30)},

@@ -19,7 +19,10 @@ ROLE_GRANTS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
         ("compliance", "*", ("add", "change")),
         ("screening", "*", ("add", "change")),
         ("monitoring", "alert", ("add", "change")),
-        ("cases", "*", ("add", "change")),
+        ("cases", "case", ("add", "change")),
+        ("cases", "casenote", ("add", "change")),
+        ("cases", "caseattachment", ("add", "change")),
+        ("cases", "decision", ("add", "change")),
         ("reporting", "report", ("add", "change")),
     ],
     MLRO: [

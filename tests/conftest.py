@@ -177,6 +177,12 @@ def real_worker(transactional_db, settings):
         concurrency: int = 1,
         extra_env: dict | None = None,
     ) -> RealWorker:
+        if not workers:
+            # Messages left by an earlier test must not be taken for this test's work.
+            with app.connection_for_write() as conn:
+                for name in queues.split(","):
+                    conn.default_channel.queue_declare(name, durable=True, auto_delete=False)
+                    conn.default_channel.queue_purge(name)
         worker = RealWorker(queues, concurrency, extra_env)
         workers.append(worker)
         return worker
