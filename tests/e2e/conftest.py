@@ -2,11 +2,11 @@
 server on the real test database.
 
 - Data is made through the services before the browser opens a page; a live server needs
-  committed rows, so these tests are transactional (``serialized_rollback`` reloads the data
-  migrations' rows that an earlier transactional test flushed, and the hook below puts them
-  back after each browser test for the tests that follow). Modules mark themselves
-  ``pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True,
-  serialized_rollback=True)]``.
+  committed rows, so these tests are transactional. A transactional test ends with a flush,
+  which also removes what the data migrations wrote; each browser test therefore starts from
+  (and leaves behind) the migrated rows as serialized when the test database was created.
+  Modules mark themselves ``pytestmark = [pytest.mark.e2e,
+  pytest.mark.django_db(transaction=True, serialized_rollback=True)]``.
 - Playwright's sync API runs an event loop in this thread, which makes Django refuse ORM calls
   from it ("async unsafe"); the test itself is synchronous, so the guard is switched off here.
 - Screenshots go to var/e2e/ (``settings.VAR_DIR``), kept as artifacts of the run.
@@ -35,28 +35,57 @@ CHROMIUM_ARGS = [
 PASSWORD = "correct-horse-battery-staple"
 WAIT_MS = 15_000
 
-_db_blocker = {}
+_initial = {}
+
+
+def _reset_to_initial_rows() -> None:
+    """Empty every table and load the rows the migrations left (roles, rule pack, SLA
+    policies, risk model...), whatever the previous transactional test did to them."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
+    connection.creation.deserialize_db_from_string(_initial["rows"])
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _remember_db_blocker(django_db_blocker):
-    _db_blocker["blocker"] = django_db_blocker
+def _initial_rows(django_db_setup, django_db_blocker):
+    """The migrated database as serialized when it was created (``serialized_rollback``).
+
+    Taken here, before Playwright starts: once its event loop runs in this thread, Django
+    hands the test a fresh connection object without the serialized copy."""
+    from django.db import connection
+
+    rows = getattr(connection, "_test_serialized_contents", None)
+    if not rows:
+        raise RuntimeError(
+            "browser test modules need pytest.mark.django_db(transaction=True, "
+            "serialized_rollback=True) so the migrated rows are kept"
+        )
+    _initial.update(rows=rows, blocker=django_db_blocker)
+    # An earlier transactional test may have left post_migrate's re-created roles (new keys)
+    # that the per-test load of the serialized rows would collide with.
+    with django_db_blocker.unblock():
+        _reset_to_initial_rows()
+    return rows
+
+
+@pytest.fixture(autouse=True)
+def _start_from_initial_rows(transactional_db, _initial_rows):
+    """Each browser test starts from the migrated rows, not from what a flush left."""
+    _reset_to_initial_rows()
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
-    """After the flush that ends a transactional test, reload the initial rows (roles, rule
-    pack, SLA policies, risk model...) so the transactional tests that follow find them."""
+    """After the flush that ends a browser test, put the migrated rows back for the tests
+    that follow (the transactional ones among them rely on roles and data migrations)."""
     yield
-    blocker = _db_blocker.get("blocker")
+    blocker = _initial.get("blocker")
     if blocker is None or nextitem is None or item.get_closest_marker("e2e") is None:
         return  # the last test: the test database is gone already
-    from django.db import connection
-
-    contents = getattr(connection, "_test_serialized_contents", None)
-    if contents:
-        with blocker.unblock():
-            connection.creation.deserialize_db_from_string(contents)
+    with blocker.unblock():
+        _reset_to_initial_rows()
 
 
 @pytest.fixture(scope="session")
