@@ -29,7 +29,7 @@ class SearchInSerializer(StrictFieldsMixin, serializers.Serializer):
         return value
 
 
-class WalletInSerializer(StrictFieldsMixin, serializers.Serializer):
+class WalletScreeningInSerializer(StrictFieldsMixin, serializers.Serializer):
     chain = serializers.CharField(max_length=30)
     address = serializers.CharField(max_length=200)
 
@@ -47,6 +47,6 @@ class SearchOutSerializer(serializers.Serializer):
     matches = MatchSerializer(many=True)
 
 
-class WalletOutSerializer(serializers.Serializer):
+class WalletScreeningOutSerializer(serializers.Serializer):
     sanctioned = serializers.BooleanField()
     matches = MatchSerializer(many=True)

@@ -15,8 +15,8 @@ from compliance.screening import index
 from compliance.screening.api.serializers import (
     SearchInSerializer,
     SearchOutSerializer,
-    WalletInSerializer,
-    WalletOutSerializer,
+    WalletScreeningInSerializer,
+    WalletScreeningOutSerializer,
 )
 from compliance.screening.matcher import Query
 
@@ -53,12 +53,13 @@ class WalletScreening(APIView):
     required_scope = "screening"
 
     @extend_schema(
-        request=WalletInSerializer,
-        responses={200: WalletOutSerializer, **ERRORS},
+        request=WalletScreeningInSerializer,
+        responses={200: WalletScreeningOutSerializer, **ERRORS},
         summary="Check a wallet address against the listed addresses",
     )
     def post(self, request: Request) -> Response:
-        data = WalletInSerializer(data=request.data)
+        data = WalletScreeningInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         matches = index.wallet_lookup(data.validated_data["chain"], data.validated_data["address"])
-        return Response(WalletOutSerializer({"sanctioned": bool(matches), "matches": matches}).data)
+        body = {"sanctioned": bool(matches), "matches": matches}
+        return Response(WalletScreeningOutSerializer(body).data)
