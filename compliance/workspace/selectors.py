@@ -31,6 +31,7 @@ from kyc.models import Customer, PeriodicReview
 
 LIST_LIMIT = 100
 CHART_DAYS = 90
+MIN_CHART_DAYS = 30  # a burst of two days reads as a burst only against quieter days around it
 DUE_SOON = timedelta(days=3)
 ZERO = Decimal("0.00")
 
@@ -290,7 +291,7 @@ def daily_volume(customer: Customer, *, last_at: datetime | None) -> DailyVolume
         .order_by("day")
     )
     by_day = {row["day"]: row for row in rows}
-    first = min(by_day, default=end)
+    first = min(min(by_day, default=end), end - timedelta(days=MIN_CHART_DAYS - 1))
     days = [first + timedelta(days=i) for i in range((end - first).days + 1)]
     volume = DailyVolume(days, [], [], [])
     for day in days:
