@@ -36,6 +36,7 @@ SEVERITY_COLOURS = {
 SLA_COLOURS = {"on_track": "#5b8c5a", "at_risk": "#e6862a", "breached": "#ba2121"}
 
 FONT = 'font-family="inherit" font-size="12"'
+MAX_LABEL = 24  # characters of a bar's label; the full label is in its tooltip
 
 
 @dataclass(frozen=True)
@@ -116,8 +117,18 @@ def _link(href: str, inner: str) -> str:
     return f'<a href="{escape(href)}">{inner}</a>' if href else inner
 
 
+def _label_width(labels: Sequence[str]) -> int:
+    # About 7 px a character at 12 px; long typology codes are cut at MAX_LABEL characters.
+    return min(MAX_LABEL * 7 + 12, max(60, 7 * max((len(x) for x in labels), default=0) + 12))
+
+
 def bar_chart(
-    bars: Sequence[Bar], *, title: str, unit: str = "", width: int = 480, label_width: int = 150
+    bars: Sequence[Bar],
+    *,
+    title: str,
+    unit: str = "",
+    width: int = 480,
+    label_width: int | None = None,
 ) -> SafeString:
     """Horizontal bars, one per label, longest scale first as given."""
     rows = [StackedRow(label=b.label, values={"v": b.value}, href=b.href) for b in bars]
@@ -141,7 +152,7 @@ def stacked_bar_chart(
     title: str,
     unit: str = "",
     width: int = 480,
-    label_width: int = 150,
+    label_width: int | None = None,
 ) -> SafeString:
     """Horizontal bars split into the given series, with a legend."""
     return _horizontal(
@@ -159,6 +170,7 @@ def stacked_bar_chart(
 def _horizontal(rows, series, *, title, unit, width, label_width, colour_of, legend):
     if not rows or all(row.total == 0 for row in rows):
         return _empty(width, title)
+    label_width = label_width or _label_width([row.label for row in rows])
     bar_h, gap, top = 18, 8, 24 if legend else 4
     plot_w = width - label_width - 60
     scale_max = nice_ceiling(max(row.total for row in rows))
@@ -173,7 +185,8 @@ def _horizontal(rows, series, *, title, unit, width, label_width, colour_of, leg
             x += 24 + 7 * len(s.label)
     y = top
     for row in rows:
-        label = escape(row.label if len(row.label) <= 22 else row.label[:21] + "…")
+        short = row.label if len(row.label) <= MAX_LABEL else row.label[: MAX_LABEL - 1] + "…"
+        label = escape(short)
         body.append(
             _link(
                 row.href,

@@ -250,6 +250,11 @@ class Customer360:
         return next((c for c in self.cases if c.is_live), None)
 
 
+def _pkr(total) -> Decimal:
+    """A summed PKR column to the paisa (SQLite, the demo's database, sums with more places)."""
+    return Decimal(total or 0).quantize(Decimal("0.01"))
+
+
 def transaction_summary(customer: Customer) -> TransactionSummary:
     pkr = "amount_pkr"
     totals = Transaction.objects.filter(customer=customer).aggregate(
@@ -262,9 +267,9 @@ def transaction_summary(customer: Customer) -> TransactionSummary:
     )
     return TransactionSummary(
         count=totals["count"],
-        inflow_pkr=totals["inflow"],
-        outflow_pkr=totals["outflow"],
-        traded_pkr=totals["traded"],
+        inflow_pkr=_pkr(totals["inflow"]),
+        outflow_pkr=_pkr(totals["outflow"]),
+        traded_pkr=_pkr(totals["traded"]),
         first_at=totals["first_at"],
         last_at=totals["last_at"],
     )
@@ -296,10 +301,10 @@ def daily_volume(customer: Customer, *, last_at: datetime | None) -> DailyVolume
     volume = DailyVolume(days, [], [], [])
     for day in days:
         row = by_day.get(day, {})
-        inflow, outflow = row.get("inflow") or ZERO, row.get("outflow") or ZERO
+        inflow, outflow = _pkr(row.get("inflow")), _pkr(row.get("outflow"))
         volume.inflow.append(inflow)
         volume.outflow.append(outflow)
-        volume.other.append((row.get("total") or ZERO) - inflow - outflow)
+        volume.other.append(_pkr(row.get("total")) - inflow - outflow)
     return volume
 
 
