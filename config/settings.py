@@ -236,6 +236,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Alerts and hits whose grouping signal was lost still reach a case.
     "group-case-items": {"task": "compliance.cases.group_new_items", "schedule": 60.0},
+    # Submitted customers whose assessment task was lost are assessed anyway.
+    "sweep-submitted-customers": {
+        "task": "compliance.onboarding.sweep_submitted",
+        "schedule": 300.0,
+    },
     "open-due-reviews": {"task": "kyc.open_due_reviews", "schedule": crontab(minute=15, hour=1)},
     "generate-ctrs": {"task": "reporting.generate_ctrs", "schedule": crontab(minute=0, hour="*")},
     "report-deadlines": {"task": "reporting.alert_overdue", "schedule": crontab(minute=30)},

@@ -16,8 +16,9 @@ ROLE_GRANTS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
     ANALYST: [
         ("*", "*", ("view",)),
         ("kyc", "*", ("add", "change")),
-        ("compliance", "*", ("add", "change")),
-        ("screening", "*", ("add", "change")),
+        # The risk model (factors, country lists, bands) is the MLRO's to change.
+        ("compliance", "onboardingassessment", ("add", "change")),
+        ("screening", "screeninghit", ("add", "change")),
         ("monitoring", "alert", ("add", "change")),
         ("cases", "case", ("add", "change")),
         ("cases", "casenote", ("add", "change")),

@@ -37,6 +37,10 @@ class Decision:
 def decide(
     *, risk: RiskResult, verification_outcome: str, screening: ScreeningOutcome, is_pep: bool
 ) -> Decision:
+    if screening.confirmed_match:
+        # TFS: a confirmed sanctions match is never onboarded; the freeze and report are
+        # already under way from the confirmation itself.
+        return Decision(REJECTED, f"confirmed watchlist match: {screening.detail}")
     if risk.level == PROHIBITED:
         return Decision(REJECTED, f"prohibited risk: {risk.reasons_for_level()}")
     if verification_outcome in REJECTING_VERIFICATION:

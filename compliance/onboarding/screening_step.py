@@ -28,6 +28,8 @@ class ScreeningOutcome:
     hits: tuple[ScreeningHitSummary, ...] = field(default_factory=tuple)
     screened: bool = True  # False when screening could not run (then the customer is reviewed)
     detail: str = ""
+    # A hit already confirmed as a true match (four-eyes): the customer is rejected and reported.
+    confirmed_match: bool = False
 
     @property
     def has_open_hits(self) -> bool:
@@ -41,6 +43,7 @@ class ScreeningOutcome:
         return {
             "screened": self.screened,
             "detail": self.detail,
+            "confirmed_match": self.confirmed_match,
             "hits": [
                 {
                     "list": h.list_name,

@@ -51,7 +51,7 @@ def screen_at_onboarding(customer: Any) -> ScreeningOutcome:
         detail = f"{len(hits)} open screening hit(s), {len(new)} new"
     else:
         detail = "no watchlist hits"
-    return ScreeningOutcome(hits=hits, detail=detail)
+    return ScreeningOutcome(hits=hits, detail=detail, confirmed_match=bool(confirmed))
 
 
 def has_undecided_hits(customer: Any) -> bool:

@@ -248,6 +248,14 @@ def test_open_screening_hit_sends_a_low_risk_customer_to_review():
     assert "Some Listed Name" in decision.reason
 
 
+def test_confirmed_true_match_is_rejected_even_at_low_risk():
+    hit = ScreeningHitSummary("un", "QDi.001", "Some Listed Name", 0.97)
+    outcome = ScreeningOutcome(hits=(hit,), detail="1 confirmed true match", confirmed_match=True)
+    decision = _decide(ORDINARY, outcome)
+    assert decision.status == REJECTED
+    assert "confirmed watchlist match" in decision.reason
+
+
 def test_screening_that_did_not_run_is_never_approved_automatically():
     decision = _decide(ORDINARY, ScreeningOutcome(screened=False, detail="index not loaded"))
     assert decision.status == IN_REVIEW
