@@ -115,3 +115,17 @@ class Chain(models.TextChoices):
     SOLANA = "solana", "Solana"
     LITECOIN = "litecoin", "Litecoin"
     XRP = "xrp", "XRP Ledger"
+
+
+# Coarser codes some exchanges already send (the sample integration does), taken as our
+# closest value so risk scoring weighs them like the value they stand for. Accepted on input
+# only; the customer is stored and shown with our code.
+OCCUPATION_ALIASES = {
+    "salaried": Occupation.SALARIED_PRIVATE,
+    "self_employed": Occupation.SELF_EMPLOYED_PROFESSIONAL,
+    "business": Occupation.BUSINESS_OWNER,
+    "freelancer": Occupation.IT_FREELANCER,
+}
+SOURCE_OF_FUNDS_ALIASES = {
+    "remittance": SourceOfFunds.HOME_REMITTANCE,
+}

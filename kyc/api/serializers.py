@@ -16,6 +16,8 @@ from kyc.models import (
     RiskLevel,
 )
 from kyc.vocabularies import (
+    OCCUPATION_ALIASES,
+    SOURCE_OF_FUNDS_ALIASES,
     Chain,
     CustomerType,
     DocumentKind,
@@ -37,6 +39,30 @@ def _text(max_length: int, help_text: str = "", **kwargs) -> serializers.CharFie
 def _choice(choices, help_text: str = "") -> serializers.ChoiceField:
     return serializers.ChoiceField(
         choices=choices, required=False, allow_blank=True, help_text=help_text
+    )
+
+
+class AliasedChoiceField(serializers.ChoiceField):
+    """A choice that also takes an exchange's coarser code for one of our values."""
+
+    def __init__(self, *, aliases: dict[str, str], **kwargs):
+        self.aliases = aliases
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and data in self.aliases:
+            data = str(self.aliases[data])
+        return super().to_internal_value(data)
+
+
+def _aliased_choice(choices, aliases: dict[str, str]) -> AliasedChoiceField:
+    taken = ", ".join(f"{alias} (as {value})" for alias, value in aliases.items())
+    return AliasedChoiceField(
+        choices=choices,
+        aliases=aliases,
+        required=False,
+        allow_blank=True,
+        help_text=f"Also accepted: {taken}.",
     )
 
 
@@ -98,8 +124,8 @@ class CustomerInSerializer(StrictFieldsMixin, serializers.Serializer):
     email = serializers.EmailField(required=False, allow_blank=True)
     permanent_address = AddressSerializer(required=False)
     present_address = AddressSerializer(required=False)
-    occupation = _choice(Occupation.choices)
-    source_of_funds = _choice(SourceOfFunds.choices)
+    occupation = _aliased_choice(Occupation.choices, OCCUPATION_ALIASES)
+    source_of_funds = _aliased_choice(SourceOfFunds.choices, SOURCE_OF_FUNDS_ALIASES)
     purpose_of_account = _choice(PurposeOfAccount.choices)
     expected_monthly_turnover_pkr = serializers.DecimalField(
         max_digits=18, decimal_places=2, required=False, allow_null=True, min_value=0
