@@ -203,7 +203,7 @@ def make_alert(customer_id: str, transaction_ids: list[str], *, typology: str = 
         rule=rule,
         rule_version=version,
         severity="high",
-        score=Decimal("85"),
+        score=Decimal("0.850"),
         explanation="Cash deposit of PKR 2,500,000 is at or over the PKR 2,000,000 threshold.",
         dedupe_key=uuid.uuid4().hex,
     )
