@@ -243,6 +243,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     "open-due-reviews": {"task": "kyc.open_due_reviews", "schedule": crontab(minute=15, hour=1)},
     "generate-ctrs": {"task": "reporting.generate_ctrs", "schedule": crontab(minute=0, hour="*")},
+    # A real goAML adapter answers later; poll for acknowledgements and rejections.
+    "fetch-filing-outcomes": {"task": "reporting.fetch_outcomes", "schedule": 900.0},
     "report-deadlines": {"task": "reporting.alert_overdue", "schedule": crontab(minute=30)},
     "import-watchlists": {
         "task": "compliance.screening.import_scheduled_lists",
@@ -259,6 +261,20 @@ DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_BYTES", str(10 * 1024 * 10
 DATA_UPLOAD_MAX_MEMORY_SIZE = DOCUMENT_MAX_BYTES + 1024 * 1024
 WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "5"))
 WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "8"))
+
+# E-mail (overdue-filing notices to the MLRO): console in development, SMTP otherwise.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "nigraan@localhost")
 
 LOGGING = {
     "version": 1,

@@ -24,6 +24,7 @@ DEMO_TOTP_KEYS = {
     "admin": "3132333435363738393031323334353637383931",
 }
 DEMO_KEY_NAME = "demo-exchange"
+DEMO_INSPECTION_KEY_NAME = "demo-inspection"
 
 
 def ensure_staff_user(username: str, password: str, role: str):
@@ -51,17 +52,24 @@ def seed(*, stdout) -> None:
             line += f"   TOTP secret (base32): {_base32(key)}"
         stdout.write(line)
 
-    # The plaintext of an old key cannot be shown again, so the demo key is rotated each run.
-    for old in ApiKey.objects.filter(name=DEMO_KEY_NAME):
-        old.name = f"{DEMO_KEY_NAME} (rotated {timezone.now():%Y%m%d%H%M%S%f})"
+    exchange_key = _rotate_key(DEMO_KEY_NAME, ["*"])
+    inspection_key = _rotate_key(DEMO_INSPECTION_KEY_NAME, ["reports:read"])
+    stdout.write(f"API key ({DEMO_KEY_NAME}, exchange scopes): {exchange_key}")
+    stdout.write(f"API key ({DEMO_INSPECTION_KEY_NAME}, reports:read): {inspection_key}")
+
+
+def _rotate_key(name: str, scopes: list[str]) -> str:
+    """The plaintext of an old key cannot be shown again, so demo keys are rotated each run."""
+    for old in ApiKey.objects.filter(name=name):
+        old.name = f"{name} (rotated {timezone.now():%Y%m%d%H%M%S%f})"
         old.save(update_fields=["name"])
         api_keys.revoke_api_key(
-            api_key=old, actor=Actor.automated("seed_demo"), reason="demo rotate"
+            api_key=old, actor=Actor.automated("seed_demo"), reason="demo key rotated"
         )
     _, plaintext = api_keys.create_api_key(
-        name=DEMO_KEY_NAME, scopes=["*"], actor=Actor.automated("seed_demo")
+        name=name, scopes=scopes, actor=Actor.automated("seed_demo")
     )
-    stdout.write(f"API key ({DEMO_KEY_NAME}, all scopes): {plaintext}")
+    return plaintext
 
 
 def _base32(hex_key: str) -> str:

@@ -97,10 +97,17 @@ class ApiKey(PublicModel):
     def is_active(self) -> bool:
         return self.revoked_at is None
 
+    # Tipping-off (AMLA 2010 s.34): filings are never readable with a key that was not issued
+    # for them by name, so an exchange's all-scopes key cannot learn that an STR exists.
+    EXPLICIT_ONLY = frozenset({"reports:read"})
+
     def has_scope(self, scope: str) -> bool:
-        """``customers`` grants ``customers:read`` and ``customers:write``; ``*`` grants all."""
+        """``customers`` grants ``customers:read`` and ``customers:write``; ``*`` grants all
+        but the explicit-only scopes (``reports:read``), which must be named."""
         granted = set(self.scopes)
-        return "*" in granted or scope in granted or scope.split(":", 1)[0] in granted
+        if scope in granted or (scope not in self.EXPLICIT_ONLY and "*" in granted):
+            return True
+        return scope not in self.EXPLICIT_ONLY and scope.split(":", 1)[0] in granted
 
 
 class WebhookEndpoint(PublicModel):

@@ -67,7 +67,10 @@ def test_unknown_scope_is_refused():
 @pytest.mark.parametrize(
     ("granted", "needed", "allowed"),
     [
-        (["*"], "reports:read", True),
+        (["*"], "alerts:read", True),
+        (["*"], "reports:read", False),
+        (["*", "reports:read"], "reports:read", True),
+        (["reports"], "reports:read", False),
         (["customers"], "customers:write", True),
         (["customers:read"], "customers:read", True),
         (["customers:read"], "customers:write", False),

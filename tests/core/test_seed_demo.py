@@ -15,3 +15,5 @@ def test_seed_demo_runs_twice_and_leaves_one_active_demo_key(capsys):
     for username in ("analyst", "mlro", "regulator", "auditor", "admin"):
         assert get_user_model().objects.filter(username=username, is_staff=True).exists()
     assert "API key (demo-exchange" in out
+    inspection = ApiKey.objects.get(name="demo-inspection", revoked_at__isnull=True)
+    assert inspection.scopes == ["reports:read"]

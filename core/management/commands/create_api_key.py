@@ -15,7 +15,10 @@ class Command(BaseCommand):
             "--scopes",
             nargs="+",
             default=["*"],
-            help=f"Scopes (default all): {' '.join(ApiKey.SCOPES)} or a prefix such as customers",
+            help=(
+                f"Scopes: {' '.join(ApiKey.SCOPES)}, a prefix such as customers, or * (the "
+                "default: every scope except reports:read, which is only granted by name)"
+            ),
         )
 
     def handle(self, *args, name, scopes, **options):
