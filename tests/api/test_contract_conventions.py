@@ -357,3 +357,82 @@ def test_the_openapi_document_is_generated_without_warnings(tmp_path):
     call_command(
         "spectacular", "--fail-on-warn", "--file", str(tmp_path / "schema.yml"), stderr=StringIO()
     )
+
+
+# -- webhooks --------------------------------------------------------------------------------------
+
+
+class Receiver:
+    """The exchange's webhook endpoint: a real HTTP server on loopback recording each POST."""
+
+    def __init__(self):
+        import threading
+        from http.server import BaseHTTPRequestHandler, HTTPServer
+
+        self.received: list[tuple[dict[str, str], bytes]] = []
+        received = self.received
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                received.append((dict(self.headers), body))
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/nigraan-hooks"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+@pytest.fixture
+def receiver():
+    hooks = Receiver()
+    yield hooks
+    hooks.server.shutdown()
+    hooks.server.server_close()
+
+
+def test_webhooks_are_signed_posts_of_the_contract_events(
+    api_client, receiver, django_capture_on_commit_callbacks
+):
+    import hashlib
+    import hmac
+    import json
+
+    from core.actors import Actor
+    from core.models import WebhookEndpoint
+    from kyc import selectors, services
+
+    secret = "exchange-shared-secret-0123456789"
+    WebhookEndpoint.objects.create(name="exchange", url=receiver.url, secret=secret)
+    customer = create_customer(api_client)
+    approve(customer["id"], tier="enhanced")
+    cash = tx_body(
+        customer["external_id"], channel="cash", amount="2500000.00", amount_pkr="2500000.00"
+    )
+    del cash["counterparty"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        api_client.post(f"{API}/transactions/", cash, format="json")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.freeze_customer(
+            customer=selectors.get_customer(customer["id"]),
+            actor=Actor.automated("contract tests"),
+            reason="Confirmed sanctions match",
+        )
+
+    events = set()
+    for headers, raw in receiver.received:
+        signature = {k.lower(): v for k, v in headers.items()}["x-nigraan-signature"]
+        expected = "sha256=" + hmac.new(secret.encode(), raw, hashlib.sha256).hexdigest()
+        assert hmac.compare_digest(signature, expected)
+        events.add(json.loads(raw)["type"])
+    assert {
+        "customer.status_changed",
+        "customer.frozen",
+        "alert.created",
+        "transaction.screened",
+    } <= events
