@@ -8,7 +8,13 @@ from pathlib import Path
 
 import pytest
 from contract_fixtures import *  # noqa: F403
-from contract_fixtures import API, assert_error_shape, create_customer, individual_body
+from contract_fixtures import (
+    API,
+    approve,
+    assert_error_shape,
+    create_customer,
+    individual_body,
+)
 from django.core.management import call_command
 
 pytestmark = pytest.mark.django_db
@@ -257,6 +263,50 @@ def test_an_import_rescreens_customers_against_what_changed(
     assert version.rescreen_finished_at is not None and version.rescreen_hits == 1
     hit = ScreeningHit.objects.get(customer_id=customer["id"])
     assert hit.entry.entry_id == "HW-001"
+
+
+# -- what the customers API screens ------------------------------------------------------------
+
+
+def test_a_change_to_a_screened_field_rescreens_the_customer(
+    api_client, tmp_path, django_capture_on_commit_callbacks
+):
+    from compliance.screening.models import ScreeningHit
+
+    import_list(tmp_path, "csv", HOUSE_CSV, "--no-rescreen")
+    customer = create_customer(api_client)
+    approve(customer["id"])
+    assert not ScreeningHit.objects.filter(customer_id=customer["id"]).exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_client.patch(
+            f"{API}/customers/{customer['id']}/",
+            {"full_name": "Muhammad Ismail Javed", "date_of_birth": "1990-04-20"},
+            format="json",
+        )
+
+    assert response.status_code == 200, response.content
+    hit = ScreeningHit.objects.get(customer_id=customer["id"])
+    assert hit.entry.entry_id == "HW-001"
+
+
+def test_a_registered_wallet_is_screened(api_client, tmp_path, django_capture_on_commit_callbacks):
+    from compliance.screening.models import ScreeningHit
+
+    import_list(tmp_path, "csv", HOUSE_CSV, "--no-rescreen")
+    customer = create_customer(api_client)
+    approve(customer["id"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_client.post(
+            f"{API}/customers/{customer['id']}/wallets/",
+            {"chain": "tron", "address": LISTED_TRON},
+            format="json",
+        )
+
+    assert response.status_code == 201, response.content
+    hit = ScreeningHit.objects.get(customer_id=customer["id"])
+    assert hit.entry.entry_id == "HW-002"
 
 
 # -- screen_batch input.csv --output results.csv -------------------------------------------------
