@@ -400,7 +400,11 @@ class CaseAdmin(StepsMixin, NoDeleteAdmin):
     @admin.display(description="Customer", ordering="customer__external_id")
     def customer_link(self, obj):
         customer = obj.customer
-        return _admin_link(customer, f"{customer.display_name} ({customer.external_id})")
+        return format_html(
+            '{} · <a href="{}">360</a>',
+            _admin_link(customer, f"{customer.display_name} ({customer.external_id})"),
+            reverse("workspace:customer-360", args=[customer.pk]),
+        )
 
     @admin.display(description="Customer status")
     def customer_status(self, obj):
