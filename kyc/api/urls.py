@@ -4,12 +4,12 @@ from kyc.api import views
 
 urlpatterns = [
     path("customers/", views.CustomerList.as_view(), name="customer-list"),
-    path("customers/<str:ref>/", views.CustomerDetail.as_view(), name="customer-detail"),
+    path("customers/<str:id>/", views.CustomerDetail.as_view(), name="customer-detail"),
     path(
-        "customers/<str:ref>/documents/",
+        "customers/<str:id>/documents/",
         views.CustomerDocuments.as_view(),
         name="customer-documents",
     ),
-    path("customers/<str:ref>/submit/", views.CustomerSubmit.as_view(), name="customer-submit"),
-    path("customers/<str:ref>/wallets/", views.CustomerWallets.as_view(), name="customer-wallets"),
+    path("customers/<str:id>/submit/", views.CustomerSubmit.as_view(), name="customer-submit"),
+    path("customers/<str:id>/wallets/", views.CustomerWallets.as_view(), name="customer-wallets"),
 ]

@@ -30,6 +30,15 @@ ERRORS = {
 }
 
 
+# API.md: "lookups accept either" the customer's UUID or the exchange's external_id.
+CUSTOMER_ID = OpenApiParameter(
+    "id",
+    str,
+    OpenApiParameter.PATH,
+    description="The customer's id (UUID) or the exchange's external_id.",
+)
+
+
 def _customer_out(customer: Customer) -> dict:
     return CustomerOutSerializer(customer).data
 
@@ -85,18 +94,21 @@ class CustomerList(GenericAPIView):
 class CustomerDetail(APIView):
     scope = "customers"
 
-    @extend_schema(responses={200: CustomerOutSerializer, 404: ERRORS[404]})
-    def get(self, request: Request, ref: str) -> Response:
-        customer = selectors.get_customer(ref)
+    @extend_schema(
+        parameters=[CUSTOMER_ID], responses={200: CustomerOutSerializer, 404: ERRORS[404]}
+    )
+    def get(self, request: Request, id: str) -> Response:
+        customer = selectors.get_customer(id)
         return Response(_customer_out(customer))
 
     @extend_schema(
+        parameters=[CUSTOMER_ID],
         request=CustomerPatchSerializer,
         responses={200: CustomerOutSerializer, **ERRORS},
         description="Profile changes are versioned; a change to a screened field rescreens.",
     )
-    def patch(self, request: Request, ref: str) -> Response:
-        customer = selectors.get_customer(ref)
+    def patch(self, request: Request, id: str) -> Response:
+        customer = selectors.get_customer(id)
         body = CustomerPatchSerializer(data=request.data, partial=True)
         body.is_valid(raise_exception=True)
         services.update_customer(
@@ -109,19 +121,22 @@ class CustomerDocuments(APIView):
     scope = "customers"
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(responses={200: DocumentSerializer(many=True), 404: ERRORS[404]})
-    def get(self, request: Request, ref: str) -> Response:
-        customer = selectors.get_customer(ref)
+    @extend_schema(
+        parameters=[CUSTOMER_ID], responses={200: DocumentSerializer(many=True), 404: ERRORS[404]}
+    )
+    def get(self, request: Request, id: str) -> Response:
+        customer = selectors.get_customer(id)
         return Response(DocumentSerializer(customer.documents.all(), many=True).data)
 
     @extend_schema(
+        parameters=[CUSTOMER_ID],
         request={"multipart/form-data": DocumentUploadSerializer},
         responses={201: DocumentSerializer, 200: DocumentSerializer, **ERRORS},
         description="JPEG, PNG or PDF, size-limited; the type is sniffed from the content. "
         "The same file and kind uploaded again returns the stored document (200).",
     )
-    def post(self, request: Request, ref: str) -> Response:
-        customer = selectors.get_customer(ref)
+    def post(self, request: Request, id: str) -> Response:
+        customer = selectors.get_customer(id)
         body = DocumentUploadSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         upload = body.validated_data["file"]
@@ -140,12 +155,13 @@ class CustomerSubmit(APIView):
     scope = "customers"
 
     @extend_schema(
+        parameters=[CUSTOMER_ID],
         request=None,
         responses={202: CustomerOutSerializer, 404: ERRORS[404], 409: ERRORS[409]},
         description="Starts verification, screening and risk scoring in the background.",
     )
-    def post(self, request: Request, ref: str) -> Response:
-        customer = selectors.get_customer(ref)
+    def post(self, request: Request, id: str) -> Response:
+        customer = selectors.get_customer(id)
         services.submit_customer(customer=customer, actor=request.actor)
         return Response(_customer_out(_fresh(customer)), status=status.HTTP_202_ACCEPTED)
 
@@ -153,18 +169,21 @@ class CustomerSubmit(APIView):
 class CustomerWallets(APIView):
     scope = "customers"
 
-    @extend_schema(responses={200: WalletSerializer(many=True), 404: ERRORS[404]})
-    def get(self, request: Request, ref: str) -> Response:
-        customer = selectors.get_customer(ref)
+    @extend_schema(
+        parameters=[CUSTOMER_ID], responses={200: WalletSerializer(many=True), 404: ERRORS[404]}
+    )
+    def get(self, request: Request, id: str) -> Response:
+        customer = selectors.get_customer(id)
         return Response(WalletSerializer(customer.wallets.all(), many=True).data)
 
     @extend_schema(
+        parameters=[CUSTOMER_ID],
         request=WalletInSerializer,
         responses={201: WalletSerializer, 200: WalletSerializer, **ERRORS},
         description="Registers a self-hosted wallet (screened); registering it again is a 200.",
     )
-    def post(self, request: Request, ref: str) -> Response:
-        customer = selectors.get_customer(ref)
+    def post(self, request: Request, id: str) -> Response:
+        customer = selectors.get_customer(id)
         body = WalletInSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         wallet, created = services.register_wallet(
