@@ -315,6 +315,16 @@ def test_the_openapi_document_has_every_path_and_method_of_the_contract(openapi)
     assert missing == {}
 
 
+def test_the_openapi_document_types_money_as_strings(openapi):
+    money = {}
+    for component, schema in openapi["components"]["schemas"].items():
+        for name, prop in schema.get("properties", {}).items():
+            if name in {"amount", "amount_pkr"} or name.endswith("_pkr"):
+                money[f"{component}.{name}"] = prop.get("type")
+
+    assert money and {k: t for k, t in money.items() if t != "string"} == {}
+
+
 def enums(openapi) -> list[set]:
     return [
         set(schema["enum"])
