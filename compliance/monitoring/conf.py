@@ -21,7 +21,7 @@ def _number(name: str, default: float) -> float:
 def batch_size() -> int:
     """Transactions per evaluation task: large enough to share history loads, small enough
     that a killed worker redoes little."""
-    return int(_number("MONITORING_BATCH_SIZE", 500))
+    return int(_number("MONITORING_BATCH_SIZE", 1000))
 
 
 def sweep_after() -> timedelta:
@@ -51,3 +51,13 @@ def check_rules_max_age() -> float:
 def evaluation_queue() -> str | None:
     """Queue for evaluation batches; unset means the routing in settings (``monitoring``)."""
     return getattr(settings, "MONITORING_QUEUE", None) or os.environ.get("MONITORING_QUEUE") or None
+
+
+def batch_max() -> int:
+    """A batch also takes its customers' other pending transactions, up to this many in all."""
+    return int(_number("MONITORING_BATCH_MAX", 5000))
+
+
+def claim_horizon() -> timedelta:
+    """How far past a batch's last transaction those other pending transactions may lie."""
+    return timedelta(hours=_number("MONITORING_CLAIM_HORIZON_HOURS", 168))

@@ -11,7 +11,7 @@ import time
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from types import MappingProxyType
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
@@ -61,30 +61,55 @@ def tx_views(queryset: QuerySet[Transaction]) -> list[TxView]:
     return [tx_view(row) for row in queryset.values_list(*TX_COLUMNS)]
 
 
-def customer_view(customer: Customer, *, last_activity_before: datetime | None) -> CustomerView:
+def _profile(row: dict, last_activity_before: datetime | None) -> CustomerView:
     """The profile the rules read. Tier limits apply to an approved customer with a tier; other
     customers have no limits here (their status is what the check refuses)."""
     limits = TierLimits()
-    if customer.status == Customer.Status.APPROVED and customer.tier is not None:
-        tier = customer.tier
+    if row["status"] == Customer.Status.APPROVED and row["tier_id"] is not None:
         limits = TierLimits(
-            per_transaction_pkr=tier.per_transaction_limit_pkr,
-            daily_pkr=tier.daily_limit_pkr,
-            monthly_pkr=tier.monthly_limit_pkr,
+            per_transaction_pkr=row["tier__per_transaction_limit_pkr"],
+            daily_pkr=row["tier__daily_limit_pkr"],
+            monthly_pkr=row["tier__monthly_limit_pkr"],
         )
-    country = customer.country_of_residence or customer.country_of_incorporation
     return CustomerView(
-        id=str(customer.pk),
-        external_id=customer.external_id,
-        status=customer.status,
-        risk_level=customer.risk_level or "low",
-        country_of_residence=country,
-        nationality=customer.nationality,
-        expected_monthly_turnover_pkr=customer.expected_monthly_turnover_pkr,
+        id=str(row["id"]),
+        external_id=row["external_id"],
+        status=row["status"],
+        risk_level=row["risk_level"] or "low",
+        country_of_residence=row["country_of_residence"] or row["country_of_incorporation"],
+        nationality=row["nationality"],
+        expected_monthly_turnover_pkr=row["expected_monthly_turnover_pkr"],
         limits=limits,
         last_activity_before=last_activity_before,
-        onboarded_at=customer.approved_at or customer.created_at,
+        onboarded_at=row["approved_at"] or row["created_at"],
     )
+
+
+PROFILE_COLUMNS = (
+    "id",
+    "external_id",
+    "status",
+    "risk_level",
+    "country_of_residence",
+    "country_of_incorporation",
+    "nationality",
+    "expected_monthly_turnover_pkr",
+    "approved_at",
+    "created_at",
+    "tier_id",
+    "tier__per_transaction_limit_pkr",
+    "tier__daily_limit_pkr",
+    "tier__monthly_limit_pkr",
+)
+
+
+def customer_view(customer: Customer, *, last_activity_before: datetime | None) -> CustomerView:
+    """The profile of a customer already loaded (with its tier)."""
+    tier = customer.tier
+    row = {name: getattr(customer, name) for name in PROFILE_COLUMNS if "__" not in name}
+    for name in ("per_transaction_limit_pkr", "daily_limit_pkr", "monthly_limit_pkr"):
+        row[f"tier__{name}"] = getattr(tier, name) if tier is not None else None
+    return _profile(row, last_activity_before)
 
 
 def customer_views(customer_ids: Iterable, *, history_from: datetime) -> dict[str, CustomerView]:
@@ -96,30 +121,24 @@ def customer_views(customer_ids: Iterable, *, history_from: datetime) -> dict[st
         .order_by("-occurred_at")
         .values("occurred_at")[:1]
     )
-    customers = (
+    rows = (
         Customer.objects.filter(pk__in=list(customer_ids))
-        .select_related("tier")
         .annotate(last_activity_before=Subquery(last_before))
+        .values(*PROFILE_COLUMNS, "last_activity_before")
     )
-    return {
-        str(c.pk): customer_view(c, last_activity_before=c.last_activity_before) for c in customers
-    }
+    return {str(row["id"]): _profile(row, row["last_activity_before"]) for row in rows}
 
 
 def histories(
-    customer_ids: Iterable, *, start: datetime, end: datetime
+    customer_ids: Iterable, *, start: datetime, end: datetime | None = None
 ) -> dict[str, tuple[TxView, ...]]:
-    """Every stored transaction of these customers in ``[start, end]``, in one query, grouped by
-    customer and sorted by time (pending ones included: they happened)."""
-    rows = (
-        Transaction.objects.filter(
-            customer_id__in=list(customer_ids), occurred_at__gte=start, occurred_at__lte=end
-        )
-        .order_by("customer_id", "occurred_at", "created_at")
-        .values_list(*TX_COLUMNS)
-    )
+    """Every stored transaction of these customers from ``start`` (to ``end`` if given), in one
+    query, grouped by customer and sorted by time (pending ones included: they happened)."""
+    rows = Transaction.objects.filter(customer_id__in=list(customer_ids), occurred_at__gte=start)
+    if end is not None:
+        rows = rows.filter(occurred_at__lte=end)
     grouped: dict[str, list[TxView]] = defaultdict(list)
-    for row in rows:
+    for row in rows.order_by("customer_id", "occurred_at", "created_at").values_list(*TX_COLUMNS):
         grouped[str(row[2])].append(tx_view(row))
     return {key: tuple(value) for key, value in grouped.items()}
 
@@ -141,8 +160,7 @@ def high_risk_countries(*, max_age: float = 0.0) -> MappingProxyType:
     return found
 
 
-def resolve_customers(refs: Iterable[str]) -> dict[str, Customer]:
-    """Customers named by id or external_id, in one query: ref -> customer (unknown refs absent)."""
+def _customer_lookup(refs: Iterable[str]) -> tuple[set[str], dict[uuid.UUID, list[str]], Q]:
     refs = {r for r in refs if r}
     by_id: dict[uuid.UUID, list[str]] = defaultdict(list)
     for ref in refs:
@@ -151,12 +169,30 @@ def resolve_customers(refs: Iterable[str]) -> dict[str, Customer]:
     condition = Q(external_id__in=refs)
     if by_id:
         condition |= Q(pk__in=list(by_id))
+    return refs, by_id, condition
+
+
+def resolve_customers(refs: Iterable[str]) -> dict[str, Customer]:
+    """Customers named by id or external_id, in one query: ref -> customer (unknown refs absent)."""
+    refs, by_id, condition = _customer_lookup(refs)
     found: dict[str, Customer] = {}
     for customer in Customer.objects.filter(condition).select_related("tier"):
         if customer.external_id in refs:
             found[customer.external_id] = customer
         for ref in by_id.get(customer.pk, ()):
             found[ref] = customer
+    return found
+
+
+def resolve_customer_ids(refs: Iterable[str]) -> dict[str, uuid.UUID]:
+    """Like ``resolve_customers`` but only the ids (the bulk path): ref -> customer id."""
+    refs, by_id, condition = _customer_lookup(refs)
+    found: dict[str, uuid.UUID] = {}
+    for pk, external_id in Customer.objects.filter(condition).values_list("pk", "external_id"):
+        if external_id in refs:
+            found[external_id] = pk
+        for ref in by_id.get(pk, ()):
+            found[ref] = pk
     return found
 
 
@@ -171,7 +207,3 @@ def find_transaction(ref: str) -> Transaction | None:
 def visible_alerts() -> QuerySet[Alert]:
     """Alerts the queue and the API show: shadow alerts are for comparison only."""
     return Alert.objects.filter(is_shadow=False)
-
-
-def lookback_bounds(times: Sequence[datetime], lookback: timedelta) -> tuple[datetime, datetime]:
-    return min(times) - lookback, max(times)

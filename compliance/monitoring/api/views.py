@@ -58,6 +58,7 @@ def _alerts_queryset() -> QuerySet[Alert]:
 class TransactionList(GenericAPIView):
     scope = "transactions"
     serializer_class = TransactionListItemSerializer
+    queryset = Transaction.objects.none()  # for the schema; reads build their own
 
     @extend_schema(
         parameters=[
@@ -146,6 +147,7 @@ class TransactionDetail(APIView):
 class AlertList(GenericAPIView):
     required_scope = "alerts:read"
     serializer_class = AlertSerializer
+    queryset = Alert.objects.none()  # for the schema; reads build their own
 
     @extend_schema(
         parameters=[

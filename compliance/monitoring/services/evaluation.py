@@ -13,7 +13,9 @@ open alert attaches its transactions to that alert instead of opening another.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,10 +23,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import OperationalError, transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
-from compliance.monitoring import rulebook, selectors
+from compliance.monitoring import conf, rulebook, selectors
 from compliance.monitoring.models import Alert, AlertTransaction, Transaction
 from compliance.monitoring.rulebook import LoadedRule
 from compliance.monitoring.sanctions import ScreeningSanctions
@@ -81,25 +83,43 @@ def evaluate_batch(
     raise AssertionError("unreachable")
 
 
+class _Laps:
+    """Phase timings of a batch, logged at DEBUG (where the time of a slow batch went)."""
+
+    def __init__(self) -> None:
+        self.last = time.perf_counter()
+        self.laps: list[str] = []
+
+    def __call__(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps.append(f"{name} {1000 * (now - self.last):.0f} ms")
+        self.last = now
+
+
 def _evaluate(ids: list, now: datetime, rules: list | None) -> BatchOutcome:
+    lap = _Laps()
     live = rules if rules is not None else rulebook.live_rules()
     pairs = [(rule, rule.runnable) for rule in live]
     lookback = required_lookback(pairs)
     countries = selectors.high_risk_countries()
     with transaction.atomic():
-        rows = list(
-            Transaction.objects.select_for_update(skip_locked=True)
-            .filter(pk__in=ids, status=Transaction.Status.PENDING)
-            .order_by("occurred_at")
-            .values_list(*selectors.TX_COLUMNS)
-        )
-        if not rows:
+        txs = _claim(ids, now)
+        if not txs:
             return BatchOutcome(skipped=len(ids))
-        txs = [selectors.tx_view(row) for row in rows]
+        lap("claim")
         customer_ids = {tx.customer_id for tx in txs}
-        start, end = selectors.lookback_bounds([tx.occurred_at for tx in txs], lookback)
+        first = min(tx.occurred_at for tx in txs)
+        start = first - lookback
+        horizon = max(tx.occurred_at for tx in txs) + conf.claim_horizon()
+        histories = selectors.histories(customer_ids, start=start, end=horizon)
+        lap("history")
+        txs += _claim_more(
+            histories, {tx.id for tx in txs}, first, now, conf.batch_max() - len(txs)
+        )
+        txs.sort(key=lambda tx: tx.occurred_at)
+        lap("claim more")
         customers = selectors.customer_views(customer_ids, history_from=start)
-        histories = selectors.histories(customer_ids, start=start, end=end)
+        lap("customers")
         sanctions = ScreeningSanctions()
         contexts = {
             cid: EvaluationContext(
@@ -124,11 +144,16 @@ def _evaluate(ids: list, now: datetime, rules: list | None) -> BatchOutcome:
                     and finding.facts.get("ctr_required")
                 ):
                     ctr_due.append(tx.id)
+        lap("rules")
         created, extended, alerts_by_tx = _store(list(episodes.values()), now)
-        Transaction.objects.filter(pk__in=[tx.id for tx in txs]).update(
-            status=Transaction.Status.SCREENED, screened_at=now, updated_at=now
-        )
+        lap("alerts")
         _announce(txs, created, alerts_by_tx, ctr_due)
+    lap("commit")
+    logger.debug(
+        "batch: %d screened (%d given), %d customers, %d history rows, %d alerts new; %s",
+        len(txs), len(ids), len(customer_ids), sum(len(h) for h in histories.values()),
+        len(created), ", ".join(lap.laps),
+    )  # fmt: skip
     return BatchOutcome(
         screened=len(txs),
         skipped=len(ids) - len(txs),
@@ -136,6 +161,68 @@ def _evaluate(ids: list, now: datetime, rules: list | None) -> BatchOutcome:
         alerts_created=len(created),
         alerts_extended=extended,
     )
+
+
+def _claim(ids: Sequence, now: datetime) -> list[TxView]:
+    """Take the still-pending transactions among ``ids`` for this batch: rows another worker
+    holds are skipped (SKIP LOCKED), the rest are marked screened at once, inside the batch's
+    database transaction, so a worker that dies before the commit leaves them pending.
+    On PostgreSQL one statement locks, marks and returns them."""
+    valid = []
+    for pk in ids:
+        with contextlib.suppress(ValueError, TypeError, AttributeError):
+            valid.append(str(uuid.UUID(str(pk))))
+    if not valid:
+        return []
+    pending, screened = Transaction.Status.PENDING, Transaction.Status.SCREENED
+    if connection.vendor == "postgresql":
+        quote = connection.ops.quote_name
+        table = quote(Transaction._meta.db_table)
+        columns = ", ".join(quote(c) for c in selectors.TX_COLUMNS)
+        # Identifiers come from the model, values are parameters.
+        sql = (
+            f"UPDATE {table} SET status = %s, screened_at = %s, updated_at = %s WHERE id IN "  # noqa: S608
+            f"(SELECT id FROM {table} WHERE id = ANY(%s::uuid[]) AND status = %s "
+            f"FOR UPDATE SKIP LOCKED) RETURNING {columns}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [screened, now, now, "{" + ",".join(valid) + "}", pending])
+            return [selectors.tx_view(row) for row in cursor.fetchall()]
+    rows = list(
+        Transaction.objects.select_for_update(skip_locked=True)
+        .filter(pk__in=valid, status=pending)
+        .values_list(*selectors.TX_COLUMNS)
+    )
+    Transaction.objects.filter(pk__in=[row[0] for row in rows]).update(
+        status=screened, screened_at=now, updated_at=now
+    )
+    return [selectors.tx_view(row) for row in rows]
+
+
+def _claim_more(
+    histories: dict[str, tuple[TxView, ...]],
+    batch: set[str],
+    first: datetime,
+    now: datetime,
+    room: int,
+) -> list[TxView]:
+    """The batch customers' other pending transactions, evaluated now while their history is
+    loaded. Under a backlog one history load then serves many transactions. Only those at or
+    after the batch's first transaction: the loaded history covers their look-back."""
+    if room <= 0:
+        return []
+    candidates = {
+        tx.id: tx
+        for history in histories.values()
+        for tx in history
+        if tx.status == Transaction.Status.PENDING
+        and tx.id not in batch
+        and tx.occurred_at >= first
+    }
+    if not candidates:
+        return []
+    wanted = sorted(candidates, key=lambda pk: candidates[pk].occurred_at)[:room]
+    return [candidates[tx.id] for tx in _claim(wanted, now)]
 
 
 def _merge(episodes: dict, rule: LoadedRule, tx: TxView, finding: Finding) -> None:

@@ -15,8 +15,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
+from psycopg.errors import UniqueViolation
 
 from compliance.monitoring import conf, selectors
 from compliance.monitoring.intake import TransactionInput, parse_transaction
@@ -24,7 +25,6 @@ from compliance.monitoring.models import Transaction
 from core import pii
 from core.actors import Actor
 from core.errors import Conflict, ValidationFailed
-from kyc.models import Customer
 
 logger = logging.getLogger(__name__)
 
@@ -70,38 +70,40 @@ def _protect_party(block: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _row(data: TransactionInput, customer: Customer, digest: str, now) -> Transaction:
+def _values(data: TransactionInput, customer_id, digest: str, now) -> dict[str, Any]:
+    """Every column of a new transaction row, by attribute name."""
     cp = data.counterparty
-    return Transaction(
-        id=uuid.uuid4(),
-        external_id=data.external_id,
-        customer_id=customer.pk,
-        kind=data.kind,
-        channel=data.channel,
-        asset=data.asset,
-        amount=data.amount,
-        amount_pkr=data.amount_pkr,
-        occurred_at=data.occurred_at,
-        counterparty=cp,
-        originator=_protect_party(data.originator),
-        beneficiary=_protect_party(data.beneficiary),
-        counterparty_key=data.counterparty_key[:200],
-        counterparty_name=cp.get("name", ""),
-        counterparty_account=data.counterparty_account,
-        counterparty_wallet=cp.get("wallet_address", ""),
-        counterparty_chain=cp.get("chain", ""),
-        counterparty_country=cp.get("country", ""),
-        counterparty_vasp=cp.get("vasp_name", ""),
-        has_originator=data.has_originator,
-        has_beneficiary=data.has_beneficiary,
-        ip_address=data.ip_address,
-        device_id=data.device_id,
-        request_hash=digest,
-        status=Transaction.Status.PENDING,
-        enqueued_at=now,
-        created_at=now,
-        updated_at=now,
-    )
+    return {
+        "id": uuid.uuid4(),
+        "created_at": now,
+        "updated_at": now,
+        "external_id": data.external_id,
+        "customer_id": customer_id,
+        "kind": data.kind,
+        "channel": data.channel,
+        "asset": data.asset,
+        "amount": data.amount,
+        "amount_pkr": data.amount_pkr,
+        "occurred_at": data.occurred_at,
+        "counterparty": cp,
+        "originator": _protect_party(data.originator),
+        "beneficiary": _protect_party(data.beneficiary),
+        "counterparty_key": data.counterparty_key[:200],
+        "counterparty_name": cp.get("name", ""),
+        "counterparty_account": data.counterparty_account,
+        "counterparty_wallet": cp.get("wallet_address", ""),
+        "counterparty_chain": cp.get("chain", ""),
+        "counterparty_country": cp.get("country", ""),
+        "counterparty_vasp": cp.get("vasp_name", ""),
+        "has_originator": data.has_originator,
+        "has_beneficiary": data.has_beneficiary,
+        "ip_address": data.ip_address,
+        "device_id": data.device_id,
+        "request_hash": digest,
+        "status": Transaction.Status.PENDING,
+        "enqueued_at": now,
+        "screened_at": None,
+    }
 
 
 def enqueue_evaluation(transaction_ids: Sequence) -> int:
@@ -161,7 +163,7 @@ def ingest_transaction(*, body: Any, actor: Actor) -> Ingested:
     existing = _existing_answer(data, digest)
     if existing is not None:
         return existing
-    row = _row(data, customer, digest, timezone.now())
+    row = Transaction(**_values(data, customer.pk, digest, timezone.now()))
     try:
         with transaction.atomic():
             row.save(force_insert=True)
@@ -192,17 +194,17 @@ def ingest_bulk(*, items: Any, actor: Actor) -> list[BulkItemResult]:
         except ValidationFailed as exc:
             results[index] = BulkItemResult(index, "invalid", errors=exc.errors)
 
-    customers = selectors.resolve_customers(d.customer_ref for d in parsed.values())
+    customers = selectors.resolve_customer_ids(d.customer_ref for d in parsed.values())
     digests: dict[int, str] = {}
     for index, data in list(parsed.items()):
-        customer = customers.get(data.customer_ref)
-        if customer is None:
+        customer_id = customers.get(data.customer_ref)
+        if customer_id is None:
             results[index] = BulkItemResult(
                 index, "invalid", errors={"customer": [UNKNOWN_CUSTOMER]}
             )
             del parsed[index]
             continue
-        digests[index] = data.request_hash(str(customer.pk))
+        digests[index] = data.request_hash(str(customer_id))
 
     stored = {
         ext: (str(pk), digest)
@@ -211,24 +213,24 @@ def ingest_bulk(*, items: Any, actor: Actor) -> list[BulkItemResult]:
         ).values_list("external_id", "id", "request_hash")
     }
     now = timezone.now()
-    new_rows: dict[int, Transaction] = {}
+    new_rows: dict[int, dict[str, Any]] = {}
     for index, data in parsed.items():
         ext = data.external_id
         if ext in stored:
             results[index] = _duplicate_or_conflict(index, stored[ext], digests[index])
             continue
-        row = _row(data, customers[data.customer_ref], digests[index], now)
+        row = _values(data, customers[data.customer_ref], digests[index], now)
         new_rows[index] = row
-        stored[ext] = (str(row.pk), digests[index])  # a repeat later in the same request
+        stored[ext] = (str(row["id"]), digests[index])  # a repeat later in the same request
 
     if new_rows:
         inserted = _insert(list(new_rows.items()))
         for index, row in new_rows.items():
             outcome = inserted[index]
             if outcome is None:
-                results[index] = BulkItemResult(index, "created", id=str(row.pk))
+                results[index] = BulkItemResult(index, "created", id=str(row["id"]))
             else:
-                results[index] = _duplicate_or_conflict(index, outcome, row.request_hash)
+                results[index] = _duplicate_or_conflict(index, outcome, row["request_hash"])
     return [results[i] for i in range(len(items))]
 
 
@@ -241,30 +243,51 @@ def _duplicate_or_conflict(index: int, stored: tuple[str, str], digest: str) -> 
     )
 
 
-def _insert(rows: list[tuple[int, Transaction]]) -> dict[int, tuple[str, str] | None]:
+def _copy(rows: list[dict[str, Any]]) -> None:
+    """PostgreSQL COPY: the bulk path's insert, several times faster than an INSERT of the
+    same rows built by the ORM. Elsewhere (the SQLite demo) ``bulk_create``."""
+    if connection.vendor != "postgresql":
+        Transaction.objects.bulk_create([Transaction(**row) for row in rows])
+        return
+    from psycopg.types.json import Jsonb
+
+    fields = Transaction._meta.concrete_fields
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    sql = f"COPY {quote(Transaction._meta.db_table)} ({columns}) FROM STDIN"
+    wrap = [isinstance(f, models.JSONField) for f in fields]
+    names = [f.attname for f in fields]
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(
+                [Jsonb(row[n]) if j else row[n] for n, j in zip(names, wrap, strict=True)]
+            )
+
+
+def _insert(rows: list[tuple[int, dict[str, Any]]]) -> dict[int, tuple[str, str] | None]:
     """Insert the rows in one statement; ``None`` per inserted row. If a concurrent request
     took one of the external_ids first, fall back to row-by-row inserts and report the
     stored (id, hash) for the rows that lost."""
     created_ids: list = []
     try:
         with transaction.atomic():
-            Transaction.objects.bulk_create([row for _, row in rows])
-            created_ids = [row.pk for _, row in rows]
+            _copy([row for _, row in rows])
+            created_ids = [row["id"] for _, row in rows]
             _enqueue_on_commit(created_ids)
         return {index: None for index, _ in rows}
-    except IntegrityError:
+    except (IntegrityError, UniqueViolation):
         logger.info("bulk insert raced another request; inserting row by row")
     out: dict[int, tuple[str, str] | None] = {}
     with transaction.atomic():
         for index, row in rows:
             try:
                 with transaction.atomic():
-                    row.save(force_insert=True)
+                    Transaction(**row).save(force_insert=True)
                 out[index] = None
-                created_ids.append(row.pk)
+                created_ids.append(row["id"])
             except IntegrityError:
                 pk, digest = Transaction.objects.values_list("id", "request_hash").get(
-                    external_id=row.external_id
+                    external_id=row["external_id"]
                 )
                 out[index] = (str(pk), digest)
         _enqueue_on_commit(created_ids)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -211,3 +212,15 @@ def test_a_batch_loads_history_once_whatever_its_size(django_assert_max_num_quer
     with django_assert_max_num_queries(14):
         outcome = services.evaluate_batch(transaction_ids=ids)
     assert outcome.screened == 60
+
+
+def test_a_batch_also_takes_its_customers_later_pending_transactions(customer):
+    earlier = ingest(tx_body(customer, at=T0 - timedelta(hours=1)))
+    given = ingest(tx_body(customer, at=T0))
+    later = [ingest(tx_body(customer, at=T0 + timedelta(hours=h))) for h in (1, 2)]
+    other = ingest(tx_body(make_customer(), at=T0 + timedelta(hours=1)))
+    outcome = services.evaluate_batch(transaction_ids=[given])
+    assert outcome.screened == 3
+    status = dict(Transaction.objects.values_list("id", "status"))
+    assert {str(k) for k, v in status.items() if v == "screened"} == {given, *later}
+    assert status[uuid.UUID(earlier)] == status[uuid.UUID(other)] == "pending"

@@ -89,14 +89,21 @@ def own_queue(settings):
 
 
 def test_a_worker_killed_mid_batch_loses_nothing_and_duplicates_no_alert(
-    real_worker, django_db_serialized_rollback, settings, own_queue
+    own_queue, real_worker, django_db_serialized_rollback, settings, monkeypatch
 ):
     queue = own_queue
-    settings.MONITORING_BATCH_SIZE = 150
-    total = _load()  # committed; batches wait in the queue
+    settings.MONITORING_BATCH_SIZE = 100
+    with monkeypatch.context() as patch:
+        patch.setattr(services.ingest, "enqueue_evaluation", lambda ids: 0)
+        total = _load()  # committed, pending, not yet enqueued
     assert Transaction.objects.filter(status=Transaction.Status.PENDING).count() == total
 
-    first = real_worker(queues=queue, concurrency=1)
+    # One batch per message (no claiming of the customers' other pending transactions), so the
+    # kill lands inside one batch among several.
+    one_at_a_time = {"MONITORING_BATCH_MAX": "100"}
+    first = real_worker(queues=queue, concurrency=1, extra_env=one_at_a_time)
+    ids = Transaction.objects.order_by("customer_id", "occurred_at").values_list("id", flat=True)
+    assert services.enqueue_evaluation(list(ids)) == total // 100
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if _screened() >= 150 and _batch_in_flight():
@@ -108,7 +115,7 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_duplicates_no_alert(
     after_kill = _screened()
     assert 0 < after_kill < total, "the kill must land mid-way"
 
-    second = real_worker(queues=queue, concurrency=2)
+    second = real_worker(queues=queue, concurrency=2, extra_env=one_at_a_time)
     deadline = time.monotonic() + 90
     swept = False
     while _screened() < total and time.monotonic() < deadline:
