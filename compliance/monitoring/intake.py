@@ -64,7 +64,7 @@ TEXT_LIMITS = {
     "id_number": 64,
     "address": 500,
 }
-_AMOUNT = re.compile(r"^\d{1,20}(\.\d{1,18})?$")
+_AMOUNT = re.compile(r"^\d{1,20}(\.\d{1,30})?$")
 _AMOUNT_PKR = re.compile(r"^\d{1,18}(\.\d{1,2})?$")
 _ASSET = re.compile(r"^[A-Za-z0-9]{2,20}$")
 _COUNTRY = re.compile(r"^[A-Za-z]{2}$")
@@ -189,7 +189,7 @@ def parse_transaction(body: Any, *, require_occurred_at: bool = True) -> Transac
     asset = text("asset", body.get("asset"))
     if asset and not _ASSET.match(asset):
         fail("asset", "An ISO 4217 code or a crypto ticker (letters and digits), e.g. USDT.")
-    amount = _money(body.get("amount"), "amount", _AMOUNT, 18, fail, positive=True)
+    amount = _money(body.get("amount"), "amount", _AMOUNT, 30, fail, positive=True)
     amount_pkr = _money(body.get("amount_pkr"), "amount_pkr", _AMOUNT_PKR, 2, fail)
     occurred_at = _moment(body.get("occurred_at"), fail)
     counterparty = _block(body.get("counterparty"), "counterparty", COUNTERPARTY_FIELDS, fail, text)

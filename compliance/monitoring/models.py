@@ -76,7 +76,7 @@ class Transaction(PublicModel):
     kind = models.CharField(max_length=12, choices=Kind.choices)
     channel = models.CharField(max_length=10, choices=Channel.choices)
     asset = models.CharField(max_length=20)
-    amount = models.DecimalField(max_digits=38, decimal_places=18)
+    amount = models.DecimalField(max_digits=50, decimal_places=30)
     amount_pkr = models.DecimalField(max_digits=20, decimal_places=2)
     occurred_at = models.DateTimeField()
 
@@ -301,7 +301,7 @@ class CheckAttempt(PublicModel):
     kind = models.CharField(max_length=12, choices=Transaction.Kind.choices)
     channel = models.CharField(max_length=10, choices=Transaction.Channel.choices)
     asset = models.CharField(max_length=20)
-    amount = models.DecimalField(max_digits=38, decimal_places=18)
+    amount = models.DecimalField(max_digits=50, decimal_places=30)
     amount_pkr = models.DecimalField(max_digits=20, decimal_places=2)
     occurred_at = models.DateTimeField()
     counterparty = models.JSONField(default=dict, blank=True)

@@ -184,6 +184,13 @@ def resolve_customers(refs: Iterable[str]) -> dict[str, Customer]:
     return found
 
 
+def customer_profile(ref: str) -> CustomerView | None:
+    """One customer's profile by id or external_id, read as values (the check's hot path)."""
+    condition = _customer_lookup([ref])[2]
+    row = Customer.objects.filter(condition).values(*PROFILE_COLUMNS).first()
+    return _profile(row, None) if row is not None else None
+
+
 def resolve_customer_ids(refs: Iterable[str]) -> dict[str, uuid.UUID]:
     """Like ``resolve_customers`` but only the ids (the bulk path): ref -> customer id."""
     refs, by_id, condition = _customer_lookup(refs)

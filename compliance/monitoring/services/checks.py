@@ -130,11 +130,11 @@ def check_transaction(*, body: Any, actor: Actor) -> CheckOutcome:
     started = time.perf_counter()
     data = parse_transaction(body, require_occurred_at=False)
     occurred_at = data.occurred_at or timezone.now()
-    customer = selectors.resolve_customers([data.customer_ref]).get(data.customer_ref)
+    customer = selectors.customer_profile(data.customer_ref)
     if customer is None:
         raise ValidationFailed({"customer": [UNKNOWN_CUSTOMER]})
     attempt_id = uuid.uuid4()
-    tx = _tx_view(str(attempt_id), data, str(customer.pk), occurred_at)
+    tx = _tx_view(str(attempt_id), data, customer.id, occurred_at)
 
     live = [r for r in rulebook.live_rules(max_age=conf.check_rules_max_age()) if not r.is_shadow]
     blocking = [(r, r.runnable) for r in live if r.blocking]
@@ -145,7 +145,7 @@ def check_transaction(*, body: Any, actor: Actor) -> CheckOutcome:
         history = tuple(
             selectors.tx_views(
                 Transaction.objects.filter(
-                    customer_id=customer.pk,
+                    customer_id=customer.id,
                     occurred_at__gte=occurred_at - max(lookback, timedelta(days=31)),
                     occurred_at__lte=occurred_at,
                 ).order_by("occurred_at")
@@ -154,7 +154,7 @@ def check_transaction(*, body: Any, actor: Actor) -> CheckOutcome:
     else:
         history = _totals_history(tx)
     ctx = EvaluationContext(
-        customer=selectors.customer_view(customer, last_activity_before=None),
+        customer=customer,
         history=history,
         now=timezone.now(),
         high_risk_countries=selectors.high_risk_countries(max_age=conf.check_rules_max_age()),
@@ -166,7 +166,7 @@ def check_transaction(*, body: Any, actor: Actor) -> CheckOutcome:
     CheckAttempt.objects.create(
         id=attempt_id,
         external_id=data.external_id,
-        customer=customer,
+        customer_id=customer.id,
         kind=data.kind,
         channel=data.channel,
         asset=data.asset,
