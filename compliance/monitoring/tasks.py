@@ -8,11 +8,22 @@ rolled back with the dead connection, so the rerun starts clean.
 from __future__ import annotations
 
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
 
 from compliance.monitoring.services import backtests, evaluation, ingest
 
 
-@shared_task(name="compliance.monitoring.evaluate_batch", ignore_result=True)
+# A database hiccup (restart, failover, lock timeout) retries the same batch with backoff:
+# the rerun takes the same transactions, and the ones the failed run had claimed with them.
+# Anything else is left to the sweeper, which enqueues what is still pending.
+@shared_task(
+    name="compliance.monitoring.evaluate_batch",
+    ignore_result=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=2,
+    retry_backoff_max=120,
+    max_retries=8,
+)
 def evaluate_batch(transaction_ids: list[str]) -> dict:
     outcome = evaluation.evaluate_batch(transaction_ids=transaction_ids)
     return {"screened": outcome.screened, "alerts_created": outcome.alerts_created}

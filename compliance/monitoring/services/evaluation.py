@@ -167,7 +167,9 @@ def _claim(ids: Sequence, now: datetime) -> list[TxView]:
     """Take the still-pending transactions among ``ids`` for this batch: rows another worker
     holds are skipped (SKIP LOCKED), the rest are marked screened at once, inside the batch's
     database transaction, so a worker that dies before the commit leaves them pending.
-    On PostgreSQL one statement locks, marks and returns them."""
+    On PostgreSQL one statement locks, marks and returns them. The lock is NO KEY UPDATE: other
+    workers' alert links check their foreign key to these rows with KEY SHARE, which it lets
+    through (a plain FOR UPDATE makes two workers wait on each other at commit)."""
     valid = []
     for pk in ids:
         with contextlib.suppress(ValueError, TypeError, AttributeError):
@@ -183,13 +185,13 @@ def _claim(ids: Sequence, now: datetime) -> list[TxView]:
         sql = (
             f"UPDATE {table} SET status = %s, screened_at = %s, updated_at = %s WHERE id IN "  # noqa: S608
             f"(SELECT id FROM {table} WHERE id = ANY(%s::uuid[]) AND status = %s "
-            f"FOR UPDATE SKIP LOCKED) RETURNING {columns}"
+            f"FOR NO KEY UPDATE SKIP LOCKED) RETURNING {columns}"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, [screened, now, now, "{" + ",".join(valid) + "}", pending])
             return [selectors.tx_view(row) for row in cursor.fetchall()]
     rows = list(
-        Transaction.objects.select_for_update(skip_locked=True)
+        Transaction.objects.select_for_update(skip_locked=True, no_key=True)
         .filter(pk__in=valid, status=pending)
         .values_list(*selectors.TX_COLUMNS)
     )
