@@ -1,0 +1,699 @@
+"""Transaction monitoring benchmark, through the API with real workers.
+
+1. Quality on the sample (`/work/shared/data/monitoring`): the watchlist is imported with
+   `import_watchlist`, the 200 customers are created and submitted through `/customers/`
+   (onboarding decides them), the ~2,700 transactions go through `/transactions/bulk/`, and once
+   every one is screened the alerts are read from `/alerts/`. Per planted typology: recall
+   (planted customers alerted with it) and precision (of customers alerted with it, the share
+   where it was planted); and the share of clean customers with any alert.
+2. Speed on synthetic data (default 100,000 transactions of 2,000 customers over 30 days):
+   ingest rate through `/transactions/bulk/` (1,000 per request, several clients), end-to-end
+   rate (first POST until every transaction is screened), and, on the same machine, the raw
+   PostgreSQL insert rate of the same rows into a copy of the table (COPY, 1,000 rows per
+   transaction) as the yardstick.
+3. `/transactions/check/` latency, p50 and p99, with 1 and with 50 concurrent clients.
+
+    .venv/bin/python bench/monitoring.py [--sample DIR] [--transactions 100000]
+        [--customers 2000] [--clients 4] [--checks 1000] [--skip-quality] [--skip-speed]
+        [--keep-db]
+
+It runs in its own database (`<DATABASE_URL name>_bench_monitoring`, dropped at the end unless
+--keep-db) and its own RabbitMQ virtual host. Processes: gunicorn (3 workers x 4 threads), a
+Celery worker for `monitoring` (-c 2) and one for the other queues (-c 1), all on this machine;
+the benchmark's HTTP clients run here too and take their share of the CPU.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import http.client
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections import Counter, defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+SAMPLE = Path(os.environ.get("NIGRAAN_MONITORING_SAMPLE", "/work/shared/data/monitoring"))
+VHOST = "nigraan-bench-monitoring"
+SEED = 20261001
+PLANTED = (
+    "STRUCTURING",
+    "LARGE_CASH",
+    "RAPID_MOVEMENT",
+    "SANCTIONED_COUNTERPARTY",
+    "PROFILE_DEVIATION",
+    "TRAVEL_RULE_MISSING",
+    "FAN_IN",
+    "HIGH_RISK_JURISDICTION",
+)
+
+
+# --- isolated database, broker and processes --------------------------------------------------
+
+
+def bench_database_url(base: str) -> str:
+    parts = urlsplit(base)
+    name = (parts.path.lstrip("/") or "nigraan") + "_bench_monitoring"
+    return urlunsplit(parts._replace(path="/" + name))
+
+
+def admin_connection(url: str):
+    import psycopg
+
+    parts = urlsplit(url)
+    return psycopg.connect(
+        host=parts.hostname or "127.0.0.1",
+        port=parts.port or 5432,
+        user=parts.username or "postgres",
+        password=parts.password or None,
+        dbname="postgres",
+        autocommit=True,
+    )
+
+
+def recreate_database(url: str) -> None:
+    name = urlsplit(url).path.lstrip("/")
+    with admin_connection(url) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def drop_database(url: str) -> None:
+    name = urlsplit(url).path.lstrip("/")
+    with admin_connection(url) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def bench_broker_url(base: str) -> str:
+    """A private virtual host when rabbitmqctl is at hand, so no one else's worker takes ours."""
+    ctl = shutil.which("rabbitmqctl")
+    parts = urlsplit(base)
+    if not ctl or not base.startswith("amqp") or parts.hostname not in ("127.0.0.1", "localhost"):
+        return base
+    user = parts.username or "guest"
+    subprocess.run([ctl, "-q", "add_vhost", VHOST], capture_output=True)
+    subprocess.run(
+        [ctl, "-q", "set_permissions", "-p", VHOST, user, ".*", ".*", ".*"],
+        capture_output=True,
+        check=True,
+    )
+    return urlunsplit(parts._replace(path="/" + VHOST))
+
+
+def drop_vhost() -> None:
+    ctl = shutil.which("rabbitmqctl")
+    if ctl:
+        subprocess.run([ctl, "-q", "delete_vhost", VHOST], capture_output=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@contextlib.contextmanager
+def processes(env: dict, port: int, logdir: Path, web: tuple[int, int]):
+    """gunicorn and two Celery workers, stopped (by their own pid) on the way out."""
+    common = ["--without-gossip", "--without-mingle", "--loglevel=WARNING"]
+    commands = {
+        "monitoring-worker": [sys.executable, "-m", "celery", "-A", "config", "worker",
+                              "-Q", "monitoring", "-c", "2", "-n", "bench-monitoring@%h",
+                              *common],
+        "other-worker": [sys.executable, "-m", "celery", "-A", "config", "worker",
+                         "-Q", "default,screening,reports,webhooks", "-c", "1",
+                         "-n", "bench-other@%h", *common],
+        "server": [sys.executable, "-m", "gunicorn", "config.wsgi:application",
+                   "-b", f"127.0.0.1:{port}", "-w", str(web[0]), "--threads", str(web[1]),
+                   "--backlog", "2048", "--log-level", "warning"],
+    }  # fmt: skip
+    started: list[subprocess.Popen] = []
+    try:
+        for name, command in commands.items():
+            log = open(logdir / f"{name}.log", "w")  # noqa: SIM115 - closed with the process
+            started.append(subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log))
+        yield
+    finally:
+        for process in reversed(started):
+            stop(process)
+
+
+def wait_until_ready(client: Api, deadline_s: float = 120) -> None:
+    from config.celery import app
+
+    deadline = time.monotonic() + deadline_s
+    server_up = workers = False
+    while time.monotonic() < deadline and not (server_up and workers):
+        if not server_up:
+            with contextlib.suppress(OSError, http.client.HTTPException):
+                server_up = client.get("/whoami/")[0] == 200
+        if not workers:
+            workers = len(app.control.ping(timeout=1.0)) >= 2
+        time.sleep(0.3)
+    if not (server_up and workers):
+        raise SystemExit(f"not ready: server={server_up} workers={workers} (see the logs)")
+
+
+class Api:
+    """A small keep-alive HTTP client (one per thread): less client CPU than requests."""
+
+    def __init__(self, port: int, key: str):
+        self.port = port
+        self.headers = {"Authorization": f"Api-Key {key}", "Content-Type": "application/json"}
+        self.local = threading.local()
+
+    def _conn(self) -> http.client.HTTPConnection:
+        conn = getattr(self.local, "conn", None)
+        if conn is None:
+            conn = self.local.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+        return conn
+
+    def request(self, method: str, path: str, body=None) -> tuple[int, dict]:
+        data = json.dumps(body).encode() if body is not None else None
+        for attempt in range(2):
+            conn = self._conn()
+            try:
+                conn.request(method, "/api/v1" + path, body=data, headers=self.headers)
+                response = conn.getresponse()
+                raw = response.read()
+                return response.status, (json.loads(raw) if raw else {})
+            except (http.client.HTTPException, ConnectionError):
+                conn.close()
+                self.local.conn = None
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+    def get(self, path: str) -> tuple[int, dict]:
+        return self.request("GET", path)
+
+    def post(self, path: str, body) -> tuple[int, dict]:
+        return self.request("POST", path, body)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
+
+
+def pending() -> int:
+    from compliance.monitoring.models import Transaction
+
+    return Transaction.objects.filter(status=Transaction.Status.PENDING).count()
+
+
+SWEEPS: list[int] = []
+
+
+def wait_screened(deadline_s: float, stall_s: float = 60) -> float:
+    """Until nothing is pending. If nothing moves for ``stall_s`` the sweeper runs, as beat
+    would in production; each such sweep is reported (it means a batch was lost)."""
+    from compliance.monitoring.services import sweep_pending
+
+    deadline = time.monotonic() + deadline_s
+    last, moved = pending(), time.monotonic()
+    while time.monotonic() < deadline:
+        left = pending()
+        if left == 0:
+            return time.perf_counter()
+        if left != last:
+            last, moved = left, time.monotonic()
+        elif time.monotonic() - moved > stall_s:
+            SWEEPS.append(sweep_pending(older_than=timedelta(0)))
+            moved = time.monotonic()
+        time.sleep(0.05)
+    raise SystemExit(f"{pending()} transactions still pending after {deadline_s:.0f} s")
+
+
+def post_bulk(api: Api, bodies: list[dict], clients: int) -> dict:
+    """Bodies in order, 1,000 per request, from ``clients`` threads; per-item outcomes."""
+    chunks = [bodies[i : i + 1000] for i in range(0, len(bodies), 1000)]
+    outcome: Counter = Counter()
+    lock = threading.Lock()
+
+    def send(chunk: list[dict]) -> None:
+        status, body = api.post("/transactions/bulk/", {"transactions": chunk})
+        with lock:
+            if status != 200:
+                outcome[f"http {status}"] += len(chunk)
+                return
+            outcome.update(r["status"] for r in body["results"])
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        list(pool.map(send, chunks))
+    return {"started": started, "ended": time.perf_counter(), "outcome": outcome}
+
+
+# --- 1. quality on the sample --------------------------------------------------------------------
+
+
+def bench_quality(api: Api, sample: Path) -> dict:
+    from django.core.management import call_command
+
+    from kyc.models import Customer
+
+    call_command("import_watchlist", "--source", "csv", str(sample / "watchlist.csv"),
+                 "--no-rescreen", verbosity=0)  # fmt: skip
+    customers = json.loads((sample / "customers.json").read_text())
+    transactions = json.loads((sample / "transactions.json").read_text())
+    truth: dict[str, list[str]] = json.loads((sample / "truth.json").read_text())
+
+    def onboard(body: dict) -> str:
+        status, created = api.post("/customers/", body)
+        if status not in (200, 201):
+            return f"create {status}: {str(created)[:200]}"
+        status, _ = api.post(f"/customers/{created['id']}/submit/", {})
+        return "" if status == 202 else f"submit {status}"
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        failures = [f for f in pool.map(onboard, customers) if f]
+    ids = [c["external_id"] for c in customers]
+    deadline = time.monotonic() + 300
+    decided = Customer.objects.filter(
+        external_id__in=ids, status__in=("approved", "in_review", "rejected")
+    )
+    while decided.count() < len(ids) - len(failures) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    statuses = Counter(
+        Customer.objects.filter(external_id__in=ids).values_list("status", flat=True)
+    )
+    posted = post_bulk(api, transactions, clients=1)
+    finished = wait_screened(600)
+
+    alerted: dict[str, set[str]] = defaultdict(set)
+    by_id = dict(Customer.objects.filter(external_id__in=ids).values_list("id", "external_id"))
+    path = "/alerts/?page_size=500"
+    while path:
+        status, page = api.get(path)
+        assert status == 200, page
+        for alert in page["results"]:
+            alerted[by_id[uuid.UUID(alert["customer"])]].add(alert["typology"])
+        path = page["next"].split("/api/v1", 1)[1] if page["next"] else None
+
+    planted = {ext: set(typologies) for ext, typologies in truth.items()}
+    clean = [ext for ext in ids if ext not in planted]
+    rows = {}
+    for typology in sorted(set(PLANTED) | {t for ts in alerted.values() for t in ts}):
+        with_it = {ext for ext in ids if typology in planted.get(ext, ())}
+        flagged = {ext for ext, ts in alerted.items() if typology in ts}
+        rows[typology] = {
+            "planted": len(with_it),
+            "alerted": len(flagged),
+            "recall": len(with_it & flagged) / len(with_it) if with_it else None,
+            "precision": len(with_it & flagged) / len(flagged) if flagged else None,
+            "missed": sorted(with_it - flagged),
+            "false": sorted(flagged - with_it),
+        }
+    clean_alerted = [ext for ext in clean if alerted.get(ext)]
+    return {
+        "customers": len(ids),
+        "customer_failures": failures,
+        "statuses": dict(statuses),
+        "transactions": len(transactions),
+        "outcome": posted["outcome"],
+        "screened_s": finished - posted["started"],
+        "typologies": rows,
+        "clean": len(clean),
+        "clean_alerted": clean_alerted,
+        "clean_alert_typologies": Counter(t for ext in clean_alerted for t in alerted[ext]),
+    }
+
+
+# --- 2. speed on synthetic data ---------------------------------------------------------------
+
+
+def synthetic_customers(n: int) -> list[tuple[str, Decimal]]:
+    """n approved customers stored directly (the benchmark is about transactions)."""
+    from kyc.models import Customer, Tier
+
+    rng = random.Random(SEED)
+    tier = Tier.objects.get(code="enhanced")
+    onboarded = datetime(2026, 1, 10, tzinfo=UTC)
+    rows, out = [], []
+    for i in range(n):
+        turnover = Decimal(rng.choice(["150000", "400000", "1000000", "3000000", "8000000"]))
+        rows.append(
+            Customer(
+                external_id=f"SYN-{i:06d}", full_name=f"Synthetic Customer {i}",
+                status="approved", risk_level="low", tier=tier, approved_at=onboarded,
+                expected_monthly_turnover_pkr=turnover, nationality="PK",
+                country_of_residence="PK",
+            )
+        )  # fmt: skip
+        out.append((f"SYN-{i:06d}", turnover))
+    Customer.objects.bulk_create(rows, batch_size=2000)
+    return out
+
+
+def synthetic_transactions(customers: list[tuple[str, Decimal]], total: int) -> list[dict]:
+    """A month of ordinary activity (deposits about half the declared turnover, trades,
+    withdrawals days later, crypto transfers with travel-rule data), in time order; about 1%
+    of customers also structure cash under the CTR threshold."""
+    rng = random.Random(SEED + 1)
+    start = datetime(2026, 10, 1, tzinfo=UTC)
+    per_customer = max(total // len(customers), 1)
+    bodies: list[dict] = []
+    serial = 0
+
+    def body(ext, kind, channel, pkr, at, **extra) -> dict:
+        nonlocal serial
+        serial += 1
+        amount = f"{pkr:.2f}"
+        item = {"external_id": f"SYN-TX-{serial:08d}", "customer": ext, "kind": kind,
+                "channel": channel, "asset": "PKR", "amount": amount, "amount_pkr": amount,
+                "occurred_at": at.isoformat()}  # fmt: skip
+        if channel == "crypto":
+            item["asset"], item["amount"] = "USDT", f"{pkr / Decimal('280.5'):.6f}"
+        item.update(extra)
+        return item
+
+    for index, (ext, turnover) in enumerate(customers):
+        bank = {"name": f"Own account {ext}", "iban": f"PK{index:02d}MEZN{index:016d}",
+                "bank": "Meezan Bank", "country": "PK"}  # fmt: skip
+        count = per_customer if index < len(customers) - 1 else total - len(bodies)
+        if index % 100 == 7:  # planted: three cash deposits just under the CTR threshold
+            for hours, amount in ((3, "1850000"), (30, "1920000"), (55, "1960000")):
+                at = start + timedelta(days=12, hours=hours)
+                bodies.append(body(ext, "deposit", "cash", Decimal(amount), at))
+            count -= 3
+        deposits = max(count // 4, 1)
+        each = turnover / 2 / deposits
+        for k in range(count):
+            at = start + timedelta(seconds=rng.randrange(29 * 86400))
+            roll = k % 4
+            pkr = (each * Decimal(rng.randint(50, 150)) / 100).quantize(Decimal("0.01"))
+            if roll == 0:
+                bodies.append(body(ext, "deposit", "bank", pkr, at, counterparty=bank))
+            elif roll == 1:
+                bodies.append(body(ext, "trade_buy", "internal", pkr, at))
+            elif roll == 2:
+                bodies.append(body(ext, "trade_sell", "internal", pkr * Decimal("0.6"), at))
+            elif rng.random() < 0.5:
+                bodies.append(body(ext, "withdrawal", "bank", pkr * Decimal("0.4"), at,
+                                   counterparty=bank))  # fmt: skip
+            else:
+                wallet = f"T{rng.randrange(10**30):030d}"
+                bodies.append(
+                    body(ext, "transfer_out", "crypto", pkr * Decimal("0.3"), at,
+                         counterparty={"wallet_address": wallet, "chain": "TRON",
+                                       "vasp_name": "Binance", "country": "AE"},
+                         beneficiary={"name": f"Recipient {k}", "wallet_address": wallet})
+                )  # fmt: skip
+    bodies.sort(key=lambda b: b["occurred_at"])
+    return bodies[:total]
+
+
+def raw_insert_rate(bodies: list[dict], customer_ids: dict[str, uuid.UUID]) -> dict:
+    """The same rows COPYed into an identical scratch table (indexes included), 1,000 rows per
+    transaction: what PostgreSQL alone does on this machine."""
+    from django.db import connection
+    from psycopg.types.json import Jsonb
+
+    from compliance.monitoring.intake import parse_transaction
+    from compliance.monitoring.models import Transaction
+    from compliance.monitoring.services.ingest import _values
+
+    now = datetime.now(UTC)
+    rows = []
+    fields = Transaction._meta.concrete_fields
+    names = [f.attname for f in fields]
+    json_columns = {f.attname for f in fields if f.get_internal_type() == "JSONField"}
+    for body in bodies:
+        data = parse_transaction(body)
+        values = _values(data, customer_ids[data.customer_ref], uuid.uuid4().hex, now)
+        values["external_id"] = "RAW-" + values["external_id"]
+        rows.append([Jsonb(values[n]) if n in json_columns else values[n] for n in names])
+    columns = ", ".join(f.column for f in fields)
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_raw_tx")
+        cursor.execute("CREATE TABLE bench_raw_tx (LIKE monitoring_transaction INCLUDING ALL)")
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        for offset in range(0, len(rows), 1000):
+            with cursor.cursor.copy(f"COPY bench_raw_tx ({columns}) FROM STDIN") as copy:
+                for row in rows[offset : offset + 1000]:
+                    copy.write_row(row)
+    copy_s = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE bench_raw_tx")
+    return {"rows": len(rows), "copy_s": copy_s}
+
+
+def bench_speed(api: Api, n_tx: int, n_customers: int, clients: int) -> dict:
+    from compliance.monitoring.models import Alert, Transaction
+    from kyc.models import Customer
+
+    customers = synthetic_customers(n_customers)
+    bodies = synthetic_transactions(customers, n_tx)
+    alerts_before = Alert.objects.count()
+    posted = post_bulk(api, bodies, clients)
+    finished = wait_screened(3600)
+    created = posted["outcome"].get("created", 0)
+    alerts = Alert.objects.count() - alerts_before
+    ids = dict(
+        Customer.objects.filter(external_id__startswith="SYN-").values_list("external_id", "id")
+    )
+    raw = raw_insert_rate(bodies, ids)
+    return {
+        "transactions": len(bodies),
+        "customers": n_customers,
+        "clients": clients,
+        "outcome": posted["outcome"],
+        "ingest_s": posted["ended"] - posted["started"],
+        "end_to_end_s": finished - posted["started"],
+        "created": created,
+        "alerts": alerts,
+        "screened": Transaction.objects.filter(external_id__startswith="SYN-TX-").count(),
+        "raw": raw,
+    }
+
+
+# --- 3. synchronous check latency --------------------------------------------------------------
+
+
+def wait_idle(deadline_s: float = 300) -> None:
+    """Let the background work the ingest caused (case grouping, CTR drafts, webhooks) finish,
+    so the check is timed on a quiet machine, as it would be between bursts."""
+    from config.celery import app
+
+    deadline = time.monotonic() + deadline_s
+    while time.monotonic() < deadline:
+        with app.connection_for_write() as conn:
+            channel = conn.default_channel
+            waiting = sum(
+                channel.queue_declare(name, passive=True).message_count
+                for name in ("default", "screening", "reports", "webhooks", "monitoring")
+            )
+        busy = any((app.control.inspect(timeout=1.0).active() or {}).values())
+        if not waiting and not busy:
+            return
+        time.sleep(0.5)
+
+
+def bench_check(api: Api, total: int) -> dict:
+    from compliance.monitoring.models import CheckAttempt
+    from kyc.models import Customer
+
+    customers = list(
+        Customer.objects.filter(external_id__startswith="SYN-").values_list(
+            "external_id", flat=True
+        )[:500]
+    )
+    rng = random.Random(SEED + 2)
+
+    def one(i: int) -> float:
+        ext = customers[i % len(customers)]
+        amount = f"{rng.randint(5, 400) * 1000}.00"
+        body = {"external_id": f"CHK-{i}", "customer": ext, "kind": "withdrawal",
+                "channel": "bank", "asset": "PKR", "amount": amount, "amount_pkr": amount,
+                "counterparty": {"name": "Own account", "iban": "PK36MEZN0000001234567801",
+                                 "country": "PK"}}  # fmt: skip
+        started = time.perf_counter()
+        status, answer = api.post("/transactions/check/", body)
+        elapsed = (time.perf_counter() - started) * 1000
+        if status != 200:
+            raise SystemExit(f"check failed: {status} {answer}")
+        decisions[answer["decision"]] += 1
+        return elapsed
+
+    out = {}
+    decisions: Counter = Counter()
+    for warm in range(50):
+        one(warm)
+    floor = []
+    for _ in range(300):  # the same client and server answering the cheapest authenticated call
+        started = time.perf_counter()
+        api.get("/whoami/")
+        floor.append((time.perf_counter() - started) * 1000)
+    out["floor_p50"], out["floor_p99"] = percentile(floor, 0.5), percentile(floor, 0.99)
+    for clients in (1, 50):
+        n = total if clients == 1 else total * 2
+        started = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=clients) as pool:
+            latencies = list(pool.map(one, range(n)))
+        wall = time.perf_counter() - started
+        service = [
+            float(ms)
+            for ms in CheckAttempt.objects.filter(external_id__startswith="CHK-")
+            .order_by("-created_at")
+            .values_list("duration_ms", flat=True)[:n]
+        ]
+        out[clients] = {
+            "service_p50": percentile(service, 0.50),
+            "service_p99": percentile(service, 0.99),
+            "requests": n,
+            "p50": percentile(latencies, 0.50),
+            "p99": percentile(latencies, 0.99),
+            "rate": n / wall,
+        }
+    out["decisions"] = dict(decisions)
+    return out
+
+
+# --- main ---------------------------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sample", type=Path, default=SAMPLE)
+    parser.add_argument("--transactions", type=int, default=100_000)
+    parser.add_argument("--customers", type=int, default=2_000)
+    parser.add_argument("--clients", type=int, default=4, help="concurrent bulk clients")
+    parser.add_argument("--checks", type=int, default=1_000, help="check requests (1 client)")
+    parser.add_argument("--web-workers", type=int, default=3, help="gunicorn processes")
+    parser.add_argument("--web-threads", type=int, default=4, help="gunicorn threads each")
+    parser.add_argument("--skip-quality", action="store_true")
+    parser.add_argument("--skip-speed", action="store_true")
+    parser.add_argument("--keep-db", action="store_true")
+    args = parser.parse_args()
+
+    # Stopped from outside: still drop the database and stop the processes.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    base_db = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/nigraan"
+    base_broker = os.environ.get("CELERY_BROKER_URL") or "amqp://guest:guest@127.0.0.1:5672//"
+    db_url = bench_database_url(base_db)
+    recreate_database(db_url)
+    broker = bench_broker_url(base_broker)
+    os.environ.update(DATABASE_URL=db_url, CELERY_BROKER_URL=broker, CELERY_TASK_ALWAYS_EAGER="0")
+    os.environ.setdefault("DEBUG", "1")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    env = dict(os.environ)
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connections
+
+    from core import api_keys
+    from core.actors import Actor
+
+    logdir = Path(tempfile.mkdtemp(prefix="bench-monitoring-"))
+    quality = speed = check = None
+    try:
+        call_command("migrate", verbosity=0)
+        _, key = api_keys.create_api_key(
+            name="bench-exchange", scopes=["*"], actor=Actor.automated("bench")
+        )
+        port = free_port()
+        api = Api(port, key)
+        with processes(env, port, logdir, (args.web_workers, args.web_threads)):
+            wait_until_ready(api)
+            if not args.skip_quality:
+                quality = bench_quality(api, args.sample)
+                report_quality(quality)
+            if not args.skip_speed:
+                speed = bench_speed(api, args.transactions, args.customers, args.clients)
+                report_speed(speed)
+                wait_idle()
+                check = bench_check(api, args.checks)
+                report_check(check)
+    finally:
+        connections.close_all()
+        if not args.keep_db:
+            drop_database(db_url)
+        drop_vhost()
+    if SWEEPS:
+        print(f"Sweeper had to re-enqueue stalled transactions: {SWEEPS}")
+    print(f"(server and worker logs: {logdir})")
+
+
+def _ratio(value) -> str:
+    return "   -" if value is None else f"{value:.2f}"
+
+
+def report_quality(q: dict) -> None:
+    print(f"Quality on the sample: {q['customers']} customers {q['statuses']}, "
+          f"{q['transactions']} transactions {dict(q['outcome'])}, all screened "
+          f"{q['screened_s']:.1f} s after the first POST")  # fmt: skip
+    if q["customer_failures"]:
+        print(
+            f"  customer API failures: {len(q['customer_failures'])}: {q['customer_failures'][0]}"
+        )
+    print(f"  {'typology':<26}{'planted':>8}{'alerted':>8}{'recall':>8}{'precision':>10}")
+    for typology, row in q["typologies"].items():
+        print(f"  {typology:<26}{row['planted']:>8}{row['alerted']:>8}"
+              f"{_ratio(row['recall']):>8}{_ratio(row['precision']):>10}"
+              + (f"   missed {row['missed']}" if row["missed"] else "")
+              + (f"   not planted {row['false'][:6]}" if row["false"] and row["planted"] else ""))  # fmt: skip
+    share = len(q["clean_alerted"]) / q["clean"] if q["clean"] else 0.0
+    print(f"  clean customers alerted: {len(q['clean_alerted'])} of {q['clean']} ({share:.1%})"
+          + (f"; typologies {dict(q['clean_alert_typologies'])}" if q["clean_alerted"] else ""))  # fmt: skip
+
+
+def report_speed(s: dict) -> None:
+    n = s["transactions"]
+    raw_rate = s["raw"]["rows"] / s["raw"]["copy_s"]
+    e2e_rate = s["created"] / s["end_to_end_s"]
+    print(f"Speed: {n:,} synthetic transactions of {s['customers']:,} customers, "
+          f"{s['clients']} bulk clients x 1,000 per request; {dict(s['outcome'])}, "
+          f"{s['alerts']} alerts")  # fmt: skip
+    print(f"  ingest through /transactions/bulk/: {s['created'] / s['ingest_s']:,.0f} tx/s "
+          f"({s['ingest_s']:.1f} s)")  # fmt: skip
+    print(f"  end to end (first POST -> all screened): {e2e_rate:,.0f} tx/s "
+          f"({s['end_to_end_s']:.1f} s)")  # fmt: skip
+    print(f"  raw PostgreSQL COPY of the same rows (same indexes, 1,000 per transaction): "
+          f"{raw_rate:,.0f} rows/s; end to end is {e2e_rate / raw_rate:.1%} of it, "
+          f"ingest {s['created'] / s['ingest_s'] / raw_rate:.1%}")  # fmt: skip
+
+
+def report_check(c: dict) -> None:
+    print(f"/transactions/check/ (decisions {c['decisions']}; for scale, GET /whoami/ from one "
+          f"client: p50 {c['floor_p50']:.1f} ms, p99 {c['floor_p99']:.1f} ms):")  # fmt: skip
+    for clients in (1, 50):
+        row = c[clients]
+        print(f"  {clients:>2} client(s): p50 {row['p50']:.1f} ms, p99 {row['p99']:.1f} ms "
+              f"({row['requests']} requests, {row['rate']:,.0f} checks/s); inside the service "
+              f"p50 {row['service_p50']:.1f} ms, p99 {row['service_p99']:.1f} ms")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
