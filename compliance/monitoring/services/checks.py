@@ -1,7 +1,9 @@
 """``POST /transactions/check/``: may this transaction go ahead? Answered before money moves.
 
 Runs the blocking subset only, on data in memory or one indexed query:
-- the customer's status (frozen, rejected, closed: block), read with the customer;
+- the customer's status (frozen, rejected, closed: block), read with the customer; a customer
+  not approved has no limits to move money within (kyc's ``Customer.limits``), so any deposit
+  or withdrawal is over its tier limit;
 - the rules marked blocking (by default: sanctioned counterparty, answered by the screening
   index in memory; tier limits, fed by ONE aggregate query of today's and this month's totals
   in the transaction's direction, Asia/Karachi calendar);
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -34,13 +36,16 @@ from compliance.monitoring.typologies.base import (
     KARACHI,
     OUTGOING_KINDS,
     EvaluationContext,
+    TierLimits,
     TxView,
 )
 from compliance.monitoring.typologies.evaluation import check_transaction as engine_check
 from compliance.monitoring.typologies.evaluation import required_lookback
 from core.actors import Actor
 from core.errors import ValidationFailed
+from kyc.models import Customer
 
+NOTHING_ALLOWED = TierLimits(Decimal(0), Decimal(0), Decimal(0))
 # Typologies that judge the transaction alone (history only groups their alerts), so the check
 # can run them without loading history.
 TRANSACTION_ONLY = frozenset({"LARGE_CASH", "HIGH_RISK_JURISDICTION", "TRAVEL_RULE_MISSING"})
@@ -133,6 +138,9 @@ def check_transaction(*, body: Any, actor: Actor) -> CheckOutcome:
     customer = selectors.customer_profile(data.customer_ref)
     if customer is None:
         raise ValidationFailed({"customer": [UNKNOWN_CUSTOMER]})
+    if customer.status != Customer.Status.APPROVED:
+        # kyc: a customer not (or no longer) approved may move nothing (Customer.limits).
+        customer = replace(customer, limits=NOTHING_ALLOWED)
     attempt_id = uuid.uuid4()
     tx = _tx_view(str(attempt_id), data, customer.id, occurred_at)
 

@@ -156,14 +156,14 @@ def ingest_transaction(*, body: Any, actor: Actor) -> Ingested:
     existing one; same external_id with another body: ``Conflict``; bad input:
     ``ValidationFailed``."""
     data = parse_transaction(body)
-    customer = selectors.resolve_customers([data.customer_ref]).get(data.customer_ref)
-    if customer is None:
+    customer_id = selectors.resolve_customer_ids([data.customer_ref]).get(data.customer_ref)
+    if customer_id is None:
         raise ValidationFailed({"customer": [UNKNOWN_CUSTOMER]})
-    digest = data.request_hash(str(customer.pk))
+    digest = data.request_hash(str(customer_id))
     existing = _existing_answer(data, digest)
     if existing is not None:
         return existing
-    row = Transaction(**_values(data, customer.pk, digest, timezone.now()))
+    row = Transaction(**_values(data, customer_id, digest, timezone.now()))
     try:
         with transaction.atomic():
             row.save(force_insert=True)

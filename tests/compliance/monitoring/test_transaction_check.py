@@ -57,6 +57,15 @@ def test_a_frozen_or_rejected_customer_is_blocked(api_client, status):
     assert status in answer["reasons"][0]["detail"]
 
 
+def test_a_customer_not_yet_approved_may_not_move_money_but_may_trade(api_client):
+    customer = make_customer(status=Customer.Status.IN_REVIEW)
+    answer = check(api_client, withdrawal(customer, "1000.00"))
+    assert answer["decision"] == "block"
+    assert answer["reasons"][0]["typology"] == "TIER_LIMIT"
+    trade = withdrawal(customer, kind="trade_buy", channel="internal")
+    assert check(api_client, trade)["decision"] == "allow"
+
+
 def test_a_transfer_to_a_sanctioned_wallet_is_blocked(api_client, listed_wallet):
     customer = make_customer()
     body = withdrawal(
