@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, connection, models, transaction
@@ -49,7 +49,6 @@ class BulkItemResult:
     id: str | None = None
     errors: dict[str, list[str]] | None = None
     code: str | None = None  # "conflict" when an external_id is reused with another body
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"index": self.index, "status": self.status, "id": self.id}
@@ -318,7 +317,3 @@ def sweep_pending(*, older_than=None, limit: int | None = None) -> int:
 
 def pending_count() -> int:
     return Transaction.objects.filter(status=Transaction.Status.PENDING).count()
-
-
-def customer_refs(items: Iterable[Any]) -> set[str]:
-    return {i.get("customer") for i in items if isinstance(i, dict) and i.get("customer")}
