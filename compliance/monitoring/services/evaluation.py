@@ -17,9 +17,10 @@ import contextlib
 import logging
 import time
 import uuid
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -31,7 +32,12 @@ from compliance.monitoring.models import Alert, AlertTransaction, Transaction
 from compliance.monitoring.rulebook import LoadedRule
 from compliance.monitoring.sanctions import ScreeningSanctions
 from compliance.monitoring.signals import alert_raised, large_cash_detected
-from compliance.monitoring.typologies.base import EvaluationContext, Finding, TxView
+from compliance.monitoring.typologies.base import (
+    CustomerView,
+    EvaluationContext,
+    Finding,
+    TxView,
+)
 from compliance.monitoring.typologies.evaluation import evaluate_all, required_lookback
 from core import audit, webhooks
 from core.actors import Actor
@@ -121,21 +127,19 @@ def _evaluate(ids: list, now: datetime, rules: list | None) -> BatchOutcome:
         customers = selectors.customer_views(customer_ids, history_from=start)
         lap("customers")
         sanctions = ScreeningSanctions()
-        contexts = {
-            cid: EvaluationContext(
-                customer=customers[cid],
-                history=histories.get(cid, ()),
-                now=now,
-                high_risk_countries=countries,
-                sanctions=sanctions,
-            )
-            for cid in customer_ids
-        }
+        windows = _HistoryWindows(histories, customers, lookback)
         episodes: dict[tuple, _Episode] = {}
         findings = 0
         ctr_due: list[str] = []
         for tx in txs:
-            for rule, finding in evaluate_all(pairs, tx, contexts[tx.customer_id]):
+            ctx = EvaluationContext(
+                customer=windows.customer(tx),
+                history=windows.history(tx),
+                now=now,
+                high_risk_countries=countries,
+                sanctions=sanctions,
+            )
+            for rule, finding in evaluate_all(pairs, tx, ctx):
                 findings += 1
                 _merge(episodes, rule, tx, finding)
                 if (
@@ -161,6 +165,37 @@ def _evaluate(ids: list, now: datetime, rules: list | None) -> BatchOutcome:
         alerts_created=len(created),
         alerts_extended=extended,
     )
+
+
+class _HistoryWindows:
+    """Each transaction sees exactly its own look-back, whatever else the batch loaded: the
+    findings (and their de-duplication keys) then depend on the stored history alone, never on
+    which transactions happened to share a batch."""
+
+    def __init__(self, histories: dict, customers: dict, lookback: timedelta):
+        self.histories = histories
+        self.times = {cid: [t.occurred_at for t in h] for cid, h in histories.items()}
+        self.customers = customers
+        self.lookback = lookback
+
+    def _bounds(self, tx: TxView) -> tuple[int, int]:
+        times = self.times.get(tx.customer_id, [])
+        return (
+            bisect_left(times, tx.occurred_at - self.lookback),
+            bisect_right(times, tx.occurred_at),
+        )
+
+    def history(self, tx: TxView) -> tuple[TxView, ...]:
+        lo, hi = self._bounds(tx)
+        return self.histories.get(tx.customer_id, ())[lo:hi]
+
+    def customer(self, tx: TxView) -> CustomerView:
+        profile = self.customers[tx.customer_id]
+        lo, _ = self._bounds(tx)
+        if lo == 0:
+            return profile
+        before = self.histories[tx.customer_id][lo - 1].occurred_at
+        return replace(profile, last_activity_before=before)
 
 
 def _claim(ids: Sequence, now: datetime) -> list[TxView]:
