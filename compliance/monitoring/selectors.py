@@ -204,11 +204,12 @@ def resolve_customer_ids(refs: Iterable[str]) -> dict[str, uuid.UUID]:
 
 
 def find_transaction(ref: str) -> Transaction | None:
-    """A transaction by id or external_id."""
-    try:
-        return Transaction.objects.filter(pk=uuid.UUID(str(ref))).first()
-    except ValueError:
-        return Transaction.objects.filter(external_id=ref).first()
+    """A transaction by id or, failing that, external_id (which may itself look like a UUID)."""
+    with contextlib.suppress(ValueError):
+        found = Transaction.objects.filter(pk=uuid.UUID(str(ref))).first()
+        if found is not None:
+            return found
+    return Transaction.objects.filter(external_id=ref).first()
 
 
 def visible_alerts() -> QuerySet[Alert]:
