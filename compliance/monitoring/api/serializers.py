@@ -10,7 +10,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from compliance.monitoring.intake import CHANNELS, KINDS
 from compliance.monitoring.models import Alert, Severity, Transaction
 
 
@@ -58,8 +57,8 @@ class PartySerializer(serializers.Serializer):
 class TransactionInSerializer(serializers.Serializer):
     external_id = serializers.CharField(max_length=100)
     customer = serializers.CharField(help_text="The customer's id or external_id.")
-    kind = serializers.ChoiceField(choices=KINDS)
-    channel = serializers.ChoiceField(choices=CHANNELS)
+    kind = serializers.ChoiceField(choices=Transaction.Kind.choices)
+    channel = serializers.ChoiceField(choices=Transaction.Channel.choices)
     asset = serializers.CharField(help_text='"PKR", "USDT", "BTC" ...')
     amount = serializers.CharField(help_text='Decimal string, e.g. "1500.00"; never a number.')
     amount_pkr = serializers.CharField(help_text="Decimal string: the PKR value at occurred_at.")
@@ -82,12 +81,16 @@ class BulkInSerializer(serializers.Serializer):
 class TransactionCreatedSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     external_id = serializers.CharField()
-    status = serializers.ChoiceField(choices=Transaction.Status.values)
+    status = serializers.ChoiceField(choices=Transaction.Status.choices)
+
+
+BULK_ITEM_STATUSES = [("created", "created"), ("duplicate", "duplicate"), ("invalid", "invalid")]
+CHECK_DECISIONS = [("allow", "allow"), ("review", "review"), ("block", "block")]
 
 
 class BulkItemSerializer(serializers.Serializer):
     index = serializers.IntegerField()
-    status = serializers.ChoiceField(choices=["created", "duplicate", "invalid"])
+    status = serializers.ChoiceField(choices=BULK_ITEM_STATUSES)
     id = serializers.UUIDField(allow_null=True)
     errors = serializers.DictField(child=serializers.ListField(), allow_null=True)
     code = serializers.CharField(required=False, help_text='"conflict": external_id reused.')
@@ -105,7 +108,7 @@ class ReasonSerializer(serializers.Serializer):
 
 class CheckOutSerializer(serializers.Serializer):
     id = serializers.UUIDField(help_text="The stored attempt.")
-    decision = serializers.ChoiceField(choices=["allow", "review", "block"])
+    decision = serializers.ChoiceField(choices=CHECK_DECISIONS)
     reasons = ReasonSerializer(many=True)
 
 
