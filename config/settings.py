@@ -201,6 +201,15 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One named enum per vocabulary, whichever serializer uses it.
+    "ENUM_NAME_OVERRIDES": {
+        "TransactionKindEnum": "compliance.monitoring.models.Transaction.Kind",
+        "TransactionKindInEnum": "compliance.monitoring.intake.KINDS",
+        "TransactionChannelEnum": "compliance.monitoring.models.Transaction.Channel",
+        "TransactionChannelInEnum": "compliance.monitoring.intake.CHANNELS",
+        "TransactionStatusEnum": "compliance.monitoring.models.Transaction.Status",
+        "DocumentKindEnum": "kyc.vocabularies.DocumentKind",
+    },
     # The contract is public; the endpoints it describes are not.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],

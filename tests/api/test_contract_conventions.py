@@ -358,11 +358,6 @@ def test_the_openapi_document_publishes_the_contract_vocabularies(openapi, vocab
     assert any(vocabulary <= values for values in enums(openapi)), sorted(vocabulary)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="enum name collisions (kind, channel, status) need ENUM_NAME_OVERRIDES in "
-    "config/settings.py SPECTACULAR_SETTINGS; remove this marker once they are set",
-)
 def test_the_openapi_document_is_generated_without_warnings(tmp_path):
     call_command(
         "spectacular", "--fail-on-warn", "--file", str(tmp_path / "schema.yml"), stderr=StringIO()

@@ -198,11 +198,6 @@ def test_a_transaction_is_found_by_id_or_external_id_with_money_as_strings(api_c
     assert floats_in(shown) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="compliance.monitoring.selectors.find_transaction looks a UUID-shaped ref up by id "
-    "only; API.md: lookups accept the id or the external_id",
-)
 def test_an_external_id_shaped_like_a_uuid_is_still_found(api_client, customer):
     body = tx_body(customer["external_id"], external_id=str(uuid.uuid4()))
     created = api_client.post(TRANSACTIONS, body, format="json").json()
