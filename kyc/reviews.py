@@ -38,16 +38,20 @@ def add_months(start: date, months: int) -> date:
     return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
-def _policies() -> dict[str, ReviewPolicy]:
-    return {p.risk_level: p for p in ReviewPolicy.objects.all()}
+def review_months_by_level() -> dict[str, int]:
+    """Months between reviews for each level that has them (one query): the policy rows over
+    the defaults. A prohibited customer is not kept, so is never scheduled."""
+    months = {str(level): n for level, n in DEFAULT_REVIEW_MONTHS.items()}
+    months.update({p.risk_level: p.review_months for p in ReviewPolicy.objects.all()})
+    months.pop(RiskLevel.PROHIBITED, None)
+    return months
 
 
 def review_months(risk_level: str | None) -> int | None:
     """Months between reviews for a risk level; None when unscored or prohibited."""
-    if risk_level is None or risk_level == RiskLevel.PROHIBITED:
+    if risk_level is None:
         return None
-    policy = _policies().get(risk_level)
-    return policy.review_months if policy else DEFAULT_REVIEW_MONTHS.get(risk_level)
+    return review_months_by_level().get(risk_level)
 
 
 def next_review_date(risk_level: str | None, from_date: date) -> date | None:

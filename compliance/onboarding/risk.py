@@ -26,6 +26,7 @@ _LEVEL_RANK = {level: rank for rank, level in enumerate(LEVELS)}
 INDIVIDUAL, ENTITY = "individual", "entity"
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 SCORE_PLACES = Decimal("0.01")
+ZERO = Decimal("0")  # shared: scoring runs for every customer on a re-scoring
 
 
 def level_rank(level: str) -> int:
@@ -112,11 +113,18 @@ class RiskModel:
     countries: Mapping[str, CountryRating]
     bands: tuple[Band, ...]
 
+    # Each factor with its scoring function, looked up once rather than per customer.
+    scorers: tuple[tuple[FactorFn, FactorConfig], ...] = field(
+        init=False, repr=False, compare=False
+    )
+
     def __post_init__(self) -> None:
         if not any(b.min_score <= 0 for b in self.bands):
             raise ValueError("risk bands must start at score 0")
         ordered = tuple(sorted(self.bands, key=lambda b: b.min_score))
         object.__setattr__(self, "bands", ordered)
+        scorers = tuple((_scoring_function(f), f) for f in self.factors)
+        object.__setattr__(self, "scorers", scorers)
 
 
 class Contribution(NamedTuple):
@@ -192,7 +200,7 @@ def _country(code: str, settings: Mapping[str, Any], countries, what: str) -> Po
     if not code:
         return _dec(settings.get("missing_points", 0)), f"{what} not given", None
     if code == settings.get("home_country", "PK"):
-        return Decimal("0"), f"{what} {code} (home country)", None
+        return ZERO, f"{what} {code} (home country)", None
     rating = countries.get(code)
     if rating is None:
         return _dec(settings.get("unlisted_points", 0)), f"{what} {code} (not on a list)", None
@@ -224,7 +232,7 @@ def residence(profile, settings, countries) -> Points:
 
 def pep(profile, settings, countries) -> Points:
     if not profile.is_pep:
-        return Decimal("0"), "not a politically exposed person", None
+        return ZERO, "not a politically exposed person", None
     return (
         _dec(settings.get("pep_points", 0)),
         "politically exposed person",
@@ -234,7 +242,7 @@ def pep(profile, settings, countries) -> Points:
 
 def occupation(profile, settings, countries) -> Points:
     if profile.customer_type == ENTITY:
-        return Decimal("0"), "occupation not applicable to an entity", None
+        return ZERO, "occupation not applicable to an entity", None
     return _mapped(profile.occupation, settings, "occupation")
 
 
@@ -245,11 +253,11 @@ def source_of_funds(profile, settings, countries) -> Points:
 def expected_turnover(profile, settings, countries) -> Points:
     """Points of the band the declared monthly turnover falls in; an entity reads its own bands
     (``entity_bands``) when they are set, since a company's ordinary turnover is larger."""
-    amount = profile.expected_monthly_turnover_pkr or Decimal("0")
+    amount = profile.expected_monthly_turnover_pkr or ZERO
     bands = settings.get("bands", [])
     if profile.customer_type == ENTITY and settings.get("entity_bands"):
         bands = settings["entity_bands"]
-    points, floor_from = Decimal("0"), Decimal("0")
+    points, floor_from = ZERO, ZERO
     for band in sorted(bands, key=lambda b: _dec(b["min_pkr"])):
         start = _dec(band["min_pkr"])
         if amount >= start:
@@ -272,7 +280,7 @@ def channel(profile, settings, countries) -> Points:
 def entity_type(profile, settings, countries) -> Points:
     """Legal form from the points map, plus the riskiest keyword found in the business activity."""
     if profile.customer_type != ENTITY:
-        return Decimal("0"), "natural person", None
+        return ZERO, "natural person", None
     points, detail, _ = _mapped(profile.entity_type, settings, "legal form")
     activity = (profile.business_activity or "").lower()
     hits = [(_dec(p), k) for k, p in settings.get("activity_keywords", {}).items() if k in activity]
@@ -286,7 +294,7 @@ def entity_type(profile, settings, countries) -> Points:
 def ubo_opacity(profile, settings, countries) -> Points:
     """How much of an entity's ownership is unexplained or sits in listed countries."""
     if profile.customer_type != ENTITY:
-        return Decimal("0"), "natural person: no ownership structure", None
+        return ZERO, "natural person: no ownership structure", None
     if not profile.owners:
         return _dec(settings.get("no_owners_points", 0)), "no beneficial owner declared", None
     declared = sum((o.ownership_pct for o in profile.owners), Decimal("0"))
@@ -340,21 +348,35 @@ def band_for(score: Decimal, bands: Sequence[Band]) -> str:
     return level
 
 
-def contribution(profile: RiskProfile, factor: FactorConfig, model: RiskModel) -> Contribution:
+def _scoring_function(factor: FactorConfig) -> FactorFn:
     fn = FACTORS.get(factor.code)
     if fn is None:
         raise KeyError(f"no scoring function for risk factor {factor.code!r}")
-    points, detail, floor = fn(profile, factor.compiled, model.countries)
+    return fn
+
+
+def contribution(profile: RiskProfile, factor: FactorConfig, model: RiskModel) -> Contribution:
+    points, detail, floor = _scoring_function(factor)(profile, factor.compiled, model.countries)
     return Contribution.of(factor.code, factor.weight, points, detail, floor)
 
 
 def score(profile: RiskProfile, model: RiskModel) -> RiskResult:
     """Score one profile: each active factor's contribution, the total, the level."""
-    contributions = tuple(contribution(profile, f, model) for f in model.factors)
-    total = sum((c.score for c in contributions), Decimal("0")).quantize(SCORE_PLACES)
+    # The loop of ``contribution`` inlined: this runs 100,000 times on a re-scoring.
+    countries = model.countries
+    contributions = []
+    total = ZERO
+    for fn, factor in model.scorers:
+        points, detail, floor = fn(profile, factor.compiled, countries)
+        part = (factor.weight * points).quantize(SCORE_PLACES)
+        contributions.append(Contribution(factor.code, factor.weight, points, detail, floor, part))
+        total += part
+    total = total.quantize(SCORE_PLACES)
     band_level = band_for(total, model.bands)
     level = band_level
     for c in contributions:
         if c.floor:
             level = higher_level(level, c.floor)
-    return RiskResult(score=total, level=level, band_level=band_level, contributions=contributions)
+    return RiskResult(
+        score=total, level=level, band_level=band_level, contributions=tuple(contributions)
+    )

@@ -7,7 +7,6 @@ from kyc.documents import add_document, upload_document
 from kyc.reviews import complete_review, open_review, schedule_next_review
 from kyc.services.decisions import (
     DEFAULT_TIER,
-    RISK_CHANGE_REVIEW_DAYS,
     approve_customer,
     begin_verification,
     close_customer,
@@ -15,7 +14,6 @@ from kyc.services.decisions import (
     reject_customer,
     request_information,
     send_to_review,
-    set_risk,
     submit_customer,
     suspend_customer,
     unfreeze_customer,
@@ -26,12 +24,21 @@ from kyc.services.profiles import (
     profile_snapshot,
     update_customer,
 )
+from kyc.services.risk import (
+    RISK_CHANGE_REVIEW_DAYS,
+    RiskChange,
+    RiskUpdate,
+    set_risk,
+    set_risk_many,
+)
 from kyc.services.wallets import register_wallet
 from kyc.verification import verify_identity
 
 __all__ = [
     "DEFAULT_TIER",
     "RISK_CHANGE_REVIEW_DAYS",
+    "RiskChange",
+    "RiskUpdate",
     "add_document",
     "approve_customer",
     "begin_verification",
@@ -48,6 +55,7 @@ __all__ = [
     "schedule_next_review",
     "send_to_review",
     "set_risk",
+    "set_risk_many",
     "submit_customer",
     "suspend_customer",
     "unfreeze_customer",

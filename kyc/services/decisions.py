@@ -1,5 +1,5 @@
 """Status decisions: submit, verify, approve, review, reject, request information, suspend,
-close, freeze, unfreeze; and the risk level compliance computed.
+close, freeze, unfreeze. (The risk level compliance computed: ``kyc.services.risk``.)
 
 Every status change is audited with its reason and queues the ``customer.status_changed``
 webhook for the exchange (``customer.frozen`` too on a freeze). Webhooks carry no reasons.
@@ -8,8 +8,7 @@ webhook for the exchange (``customer.frozen`` too on a freeze). Webhooks carry n
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date, timedelta
-from decimal import Decimal
+from datetime import date
 from typing import Any
 
 from django.db import transaction
@@ -18,14 +17,13 @@ from django.utils import timezone
 from core import audit, webhooks
 from core.actors import Actor
 from core.errors import InvalidTransition, NotPermitted, ValidationFailed
-from kyc.models import Customer, PeriodicReview, RiskLevel, Tier
-from kyc.reviews import REVIEWABLE_STATUSES, next_review_date, open_review, schedule_next_review
+from kyc.models import Customer, RiskLevel, Tier
+from kyc.reviews import next_review_date
 from kyc.services.locks import copy_state, lock_customer
 from kyc.signals import customer_submitted
 
 Status = Customer.Status
 DEFAULT_TIER = "standard"
-RISK_CHANGE_REVIEW_DAYS = 30  # an officer looks at a changed risk level within a month
 
 
 def _webhook_payload(customer: Customer, previous: str, **extra: Any) -> dict[str, Any]:
@@ -304,47 +302,3 @@ def unfreeze_customer(*, customer: Customer, actor: Actor, reason: str) -> Custo
         reason=reason,
         updates={"status_before_freeze": ""},
     )
-
-
-@transaction.atomic
-def set_risk(
-    *,
-    customer: Customer,
-    actor: Actor,
-    level: str,
-    score: Decimal | int | str,
-    reason: str = "",
-    details: Mapping[str, Any] | None = None,
-) -> Customer:
-    """Record the risk level and score compliance computed. A changed level of a customer
-    under review cycle reschedules the next review and opens a risk-change review."""
-    if level not in RiskLevel.values:
-        raise ValidationFailed({"risk_level": [f"Unknown risk level {level!r}."]})
-    locked = lock_customer(customer)
-    previous_level, previous_score = locked.risk_level, locked.risk_score
-    locked.risk_level = level
-    locked.risk_score = Decimal(str(score)).quantize(Decimal("0.01"))
-    locked.risk_scored_at = timezone.now()
-    locked.save(update_fields=["risk_level", "risk_score", "risk_scored_at", "updated_at"])
-    audit.record(
-        actor=actor,
-        action="customer.risk_set",
-        obj=locked,
-        before={"risk_level": previous_level, "risk_score": previous_score},
-        after={"risk_level": level, "risk_score": locked.risk_score, **(details or {})},
-        reason=reason,
-    )
-    in_cycle = locked.status in REVIEWABLE_STATUSES
-    if in_cycle and previous_level is not None and previous_level != level:
-        schedule_next_review(customer=locked, actor=actor)
-        open_review(
-            customer=locked,
-            trigger=PeriodicReview.Trigger.RISK_CHANGE,
-            due_date=timezone.localdate() + timedelta(days=RISK_CHANGE_REVIEW_DAYS),
-            actor=actor,
-            detail=f"Risk level changed from {previous_level} to {level}. {reason}".strip(),
-        )
-    elif in_cycle and locked.next_review_due is None:
-        schedule_next_review(customer=locked, actor=actor)
-    copy_state(locked, customer)
-    return customer

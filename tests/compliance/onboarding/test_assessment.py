@@ -355,7 +355,10 @@ def test_rescore_after_weight_change_moves_levels_and_opens_reviews(assessed, st
         assert customer.risk_score == Decimal("45.00")
         assert customer.next_review_due == add_months(timezone.localdate(), 24)
         assert customer.reviews.get().trigger == PeriodicReview.Trigger.RISK_CHANGE
-        assert "customer.risk_rescored" in _actions(customer)
+        event = audit.events_for(customer).filter(action="customer.risk_set").last()
+        assert event.reason.startswith("re-scoring after a risk model change")
+        assert (event.before["risk_level"], event.after["risk_level"]) == ("low", "medium")
+        assert event.after["review_opened"] == str(customer.reviews.get().pk)
     assert audit.verify_chain().intact
 
 
