@@ -4,6 +4,11 @@
 - ``customer_profile_changed(customer_id, changed_fields)``: a new profile version exists
   (``changed_fields`` is a sorted list of field names; rescreen if a screened field changed).
 - ``wallet_registered(customer_id, wallet_id)``: a self-hosted wallet to screen.
+- ``customer_decided(customer_id, status, actor_label, actor_user_id, reason)``: an officer (a
+  staff user) approved or rejected the customer through kyc - its admin, or compliance's own
+  decision pages, which go through the same services. ``status`` is ``approved`` or
+  ``rejected``. Compliance closes an onboarding assessment still in review with that decision,
+  so the assessment never stays open behind a decided customer.
 """
 
 from django.dispatch import Signal
@@ -11,3 +16,4 @@ from django.dispatch import Signal
 customer_submitted = Signal()
 customer_profile_changed = Signal()
 wallet_registered = Signal()
+customer_decided = Signal()

@@ -79,3 +79,12 @@ def has_open_hits(customer: Any) -> bool:
     from compliance.screening.onboarding import has_undecided_hits  # no import cycle
 
     return has_undecided_hits(customer)
+
+
+OPEN_HITS_REFUSAL = "resolve the customer's open screening hits first"
+
+
+def refuse_with_open_hits(customer: Any) -> str | None:
+    """kyc's approval guard (registered at start-up): no approval, by any path - kyc's officer
+    admin included - while a screening hit is undecided."""
+    return OPEN_HITS_REFUSAL if has_open_hits(customer) else None

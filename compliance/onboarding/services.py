@@ -10,6 +10,11 @@ wealth evidence (``record_edd``) and an MLRO who is not that officer approves
 (``approve_after_edd``): four eyes, FATF R.12 / SBP AML/CFT regulations on PEPs (senior
 management approval). Other reviews (an identity mismatch, a screening hit) are decided by an
 officer with ``approve_after_review`` / ``reject_after_review``.
+
+An officer may also approve or reject the customer in kyc's own admin. kyc announces that
+decision (``customer_decided``) and ``close_after_kyc_decision`` closes the assessment still in
+review with it; kyc's approval runs compliance's guard first (no approval while a screening hit
+is undecided, ``screening_step.refuse_with_open_hits``), the same check as the approvals here.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from compliance.onboarding.models import OnboardingAssessment
 from compliance.onboarding.profiles import profile_for
 from compliance.onboarding.rescoring import RescoreReport, rescore_all, rescore_customer
 from compliance.onboarding.screening_step import (
+    OPEN_HITS_REFUSAL,
     ScreeningOutcome,
     has_open_hits,
     screen_at_onboarding,
@@ -42,6 +48,7 @@ __all__ = [
     "approve_after_edd",
     "approve_after_review",
     "assess_customer",
+    "close_after_kyc_decision",
     "record_edd",
     "reject_after_review",
     "rescore_all",
@@ -274,7 +281,7 @@ def approve_after_edd(
     if actor.user_id == locked.prepared_by_id:
         raise FourEyesViolation("the officer who prepared the EDD cannot also approve it")
     if has_open_hits(locked.customer):
-        raise InvalidTransition("resolve the customer's open screening hits first")
+        raise InvalidTransition(OPEN_HITS_REFUSAL)
     tier = rules.tier_for(verification_clean=True, edd_approved=True)
     return _approve(locked, assessment, actor=actor, tier=tier, reason=reason,
                     decided_by=OnboardingAssessment.DecidedBy.MLRO)  # fmt: skip
@@ -293,7 +300,7 @@ def approve_after_review(
     if locked.edd_required:
         raise InvalidTransition("a high-risk or PEP customer needs EDD and MLRO approval")
     if has_open_hits(locked.customer):
-        raise InvalidTransition("resolve the customer's open screening hits first")
+        raise InvalidTransition(OPEN_HITS_REFUSAL)
     clean = locked.verification_outcome in rules.CLEAN_VERIFICATION
     tier = rules.tier_for(verification_clean=clean, edd_approved=False)
     return _approve(locked, assessment, actor=actor, tier=tier, reason=reason,
@@ -358,3 +365,64 @@ def reject_after_review(
         reason=reason,
     )
     return _sync(locked, assessment)
+
+
+# --- a decision taken in kyc -----------------------------------------------------------------
+
+AFTER_KYC_DECISION = {
+    Customer.Status.APPROVED: Status.APPROVED,
+    Customer.Status.REJECTED: Status.REJECTED,
+}
+
+
+@transaction.atomic
+def close_after_kyc_decision(
+    *, customer_id: Any, status: str, actor: Actor, reason: str
+) -> list[OnboardingAssessment]:
+    """An officer approved or rejected the customer through kyc (its admin) while the
+    onboarding assessment was in review: the assessment takes that decision, with the officer's
+    name and reason, and is audited. Assessments already decided are left alone, so the
+    decisions compliance itself takes (which go through kyc too) change nothing here."""
+    outcome = AFTER_KYC_DECISION.get(status)
+    if outcome is None:
+        return []
+    open_assessments = list(
+        OnboardingAssessment.objects.select_for_update()
+        .filter(customer_id=customer_id, status=Status.IN_REVIEW)
+        .order_by("started_at")
+    )
+    if not open_assessments:
+        return []
+    customer = Customer.objects.select_related("tier").get(pk=customer_id)
+    is_mlro = actor.user is not None and actor.user.has_perm(APPROVE_PERMISSION)
+    decided_by = (
+        OnboardingAssessment.DecidedBy.MLRO if is_mlro else OnboardingAssessment.DecidedBy.OFFICER
+    )
+    now = timezone.now()
+    approved = outcome == Status.APPROVED
+    for assessment in open_assessments:
+        assessment.status = outcome
+        assessment.decision_reason = reason
+        assessment.decided_by, assessment.decided_at = decided_by, now
+        assessment.completed_at = assessment.completed_at or now
+        if approved:
+            assessment.tier_code = customer.tier.code if customer.tier_id else ""
+            assessment.next_review_due = customer.next_review_due
+        assessment.save()
+    audit.record_many(
+        audit.Entry(
+            actor=actor,
+            action="onboarding.approved" if approved else "onboarding.rejected",
+            obj=assessment,
+            before={"status": Status.IN_REVIEW},
+            after={
+                "status": outcome,
+                "decided_in": "kyc",
+                "tier": assessment.tier_code or None,
+                "next_review_due": assessment.next_review_due,
+            },
+            reason=reason,
+        )
+        for assessment in open_assessments
+    )
+    return open_assessments

@@ -7,7 +7,7 @@ webhook for the exchange (``customer.frozen`` too on a freeze). Webhooks carry n
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import Any
 
@@ -20,10 +20,36 @@ from core.errors import InvalidTransition, NotPermitted, ValidationFailed
 from kyc.models import Customer, RiskLevel, Tier
 from kyc.reviews import next_review_date
 from kyc.services.locks import copy_state, lock_customer
-from kyc.signals import customer_submitted
+from kyc.signals import customer_decided, customer_submitted
 
 Status = Customer.Status
 DEFAULT_TIER = "standard"
+
+# Checks a higher app adds to every approval, since kyc cannot import it: compliance refuses
+# an approval while the customer has screening hits no officer has decided (the same check its
+# own approve pages make). A guard takes the locked customer and returns why the approval is
+# refused, or None. Registered by name at the app's ready(), so registering again replaces.
+ApprovalGuard = Callable[[Customer], str | None]
+_approval_guards: dict[str, ApprovalGuard] = {}
+
+
+def register_approval_guard(name: str, guard: ApprovalGuard) -> None:
+    """Run ``guard`` on every approval (``approve_customer``), inside its transaction."""
+    _approval_guards[name] = guard
+
+
+def _announce_decision(customer: Customer, actor: Actor, reason: str) -> None:
+    """``customer_decided`` after the commit, when the decision is an officer's."""
+    if actor.user is None:
+        return
+    payload = {
+        "customer_id": customer.pk,
+        "status": customer.status,
+        "actor_label": actor.label,
+        "actor_user_id": actor.user_id,
+        "reason": reason,
+    }
+    transaction.on_commit(lambda: customer_decided.send(Customer, **payload))
 
 
 def _webhook_payload(customer: Customer, previous: str, **extra: Any) -> dict[str, Any]:
@@ -145,8 +171,10 @@ def approve_customer(
 ) -> Customer:
     """Approve with a tier (default ``standard``); schedules the next review by risk level.
 
-    Refuses a prohibited-risk customer or an expired ID. An officer (user actor) must give a
-    reason. Four-eyes approval of high risk and PEPs is compliance's rule, enforced before this.
+    Refuses a prohibited-risk customer, an expired ID, or what a registered approval guard
+    refuses (compliance: undecided screening hits). An officer (user actor) must give a reason;
+    their approval is announced (``customer_decided``) after the commit. Four-eyes approval of
+    high risk and PEPs is compliance's rule, enforced before this.
     """
     if actor.user is not None:
         _require_reason(reason)
@@ -158,10 +186,14 @@ def approve_customer(
             raise InvalidTransition("a prohibited-risk customer cannot be approved")
         if locked.id_expiry_date is not None and locked.id_expiry_date < today:
             raise InvalidTransition("the customer's ID has expired")
+        for guard in _approval_guards.values():
+            refusal = guard(locked)
+            if refusal:
+                raise InvalidTransition(refusal)
 
     locked_level = Customer.objects.values_list("risk_level", flat=True).get(pk=customer.pk)
     due = next_review_due or next_review_date(locked_level, today)
-    return _transition(
+    _transition(
         customer,
         actor=actor,
         to=Status.APPROVED,
@@ -178,6 +210,8 @@ def approve_customer(
         },
         audit_after={"tier": chosen.code, "next_review_due": due},
     )
+    _announce_decision(customer, actor, reason)
+    return customer
 
 
 @transaction.atomic
@@ -196,8 +230,9 @@ def send_to_review(*, customer: Customer, actor: Actor, reason: str) -> Customer
 
 @transaction.atomic
 def reject_customer(*, customer: Customer, actor: Actor, reason: str) -> Customer:
+    """Decline the customer; an officer's rejection is announced (``customer_decided``)."""
     _require_reason(reason)
-    return _transition(
+    _transition(
         customer,
         actor=actor,
         to=Status.REJECTED,
@@ -206,6 +241,8 @@ def reject_customer(*, customer: Customer, actor: Actor, reason: str) -> Custome
         reason=reason,
         updates={"tier": None, "next_review_due": None},
     )
+    _announce_decision(customer, actor, reason)
+    return customer
 
 
 @transaction.atomic
