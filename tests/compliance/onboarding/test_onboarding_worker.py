@@ -16,7 +16,24 @@ def _as_json(data: dict) -> dict:
     return {k: (str(v) if not isinstance(v, dict | bool | list) else v) for k, v in data.items()}
 
 
-def test_api_submission_is_assessed_by_the_worker_and_approved(real_worker, api_client):
+@pytest.fixture
+def migrated_rows(transactional_db):
+    """The rows the data migrations load (tiers, review policies, the risk model): an earlier
+    transactional test's flush empties those tables, and the worker reads them."""
+    import importlib
+
+    from django.apps import apps
+
+    for module in (
+        "kyc.migrations.0002_tiers_and_review_policies",
+        "compliance.migrations.0002_risk_model_defaults",
+    ):
+        importlib.import_module(module).load(apps, None)
+
+
+def test_api_submission_is_assessed_by_the_worker_and_approved(
+    migrated_rows, real_worker, api_client
+):
     worker = real_worker(queues="screening,default", concurrency=1)
     created = api_client.post("/api/v1/customers/", _as_json(individual()), format="json")
     assert created.status_code == 201, created.content
