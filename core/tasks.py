@@ -17,6 +17,13 @@ def deliver_webhook(delivery_id: str) -> None:
         deliver_webhook.apply_async(args=[delivery_id], countdown=countdown)
 
 
+@shared_task(name="core.webhooks.deliver_many", ignore_result=True)
+def deliver_webhooks(delivery_ids: list[str]) -> None:
+    """First attempts for a batch of fresh deliveries; failures retry through deliver_due."""
+    for delivery_id in delivery_ids:
+        webhooks.deliver(delivery_id)
+
+
 @shared_task(name="core.webhooks.deliver_due", ignore_result=True)
 def deliver_due_webhooks() -> int:
     """Beat: retry what is due, including deliveries whose enqueue was lost."""

@@ -14,6 +14,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -27,6 +28,7 @@ from core.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 logger = logging.getLogger(__name__)
 SIGNATURE_HEADER = "X-Nigraan-Signature"
 MAX_BACKOFF = timedelta(hours=6)
+ENQUEUE_CHUNK = 100  # deliveries per task
 
 
 def sign(secret: str, body: bytes) -> str:
@@ -41,38 +43,50 @@ def backoff(attempts: int) -> timedelta:
 
 def emit(event_type: str, data: dict[str, Any]) -> list[WebhookDelivery]:
     """Queue ``event_type`` for every endpoint that wants it (call inside the business write)."""
+    return emit_many(event_type, [data])
+
+
+def emit_many(event_type: str, items: Sequence[dict[str, Any]]) -> list[WebhookDelivery]:
+    """Queue one event per item for every endpoint that wants it: one endpoint query, one
+    insert and one task per batch, whatever the number of items (batch paths: monitoring)."""
+    if not items:
+        return []
     endpoints = [e for e in WebhookEndpoint.objects.filter(is_active=True) if e.wants(event_type)]
     if not endpoints:
         return []
     now = timezone.now()
     deliveries = []
-    for endpoint in endpoints:
-        delivery_id = uuid.uuid4()
-        body = json.dumps(
-            {"id": str(delivery_id), "type": event_type, "created_at": now, "data": data},
-            cls=DjangoJSONEncoder,
-            separators=(",", ":"),
-        )
-        deliveries.append(
-            WebhookDelivery(
-                id=delivery_id,
-                endpoint=endpoint,
-                event_type=event_type,
-                body=body,
-                next_attempt_at=now,
+    for data in items:
+        for endpoint in endpoints:
+            delivery_id = uuid.uuid4()
+            body = json.dumps(
+                {"id": str(delivery_id), "type": event_type, "created_at": now, "data": data},
+                cls=DjangoJSONEncoder,
+                separators=(",", ":"),
             )
-        )
-    WebhookDelivery.objects.bulk_create(deliveries)
+            deliveries.append(
+                WebhookDelivery(
+                    id=delivery_id,
+                    endpoint=endpoint,
+                    event_type=event_type,
+                    body=body,
+                    next_attempt_at=now,
+                )
+            )
+    WebhookDelivery.objects.bulk_create(deliveries, batch_size=1000)
     ids = [str(d.id) for d in deliveries]
 
     def enqueue() -> None:
-        from core.tasks import deliver_webhook
+        from core.tasks import deliver_webhooks
 
-        for delivery_id in ids:
+        for start in range(0, len(ids), ENQUEUE_CHUNK):
+            chunk = ids[start : start + ENQUEUE_CHUNK]
             try:
-                deliver_webhook.delay(delivery_id)
-            except Exception:  # noqa: BLE001 - broker down: deliver_due picks it up later
-                logger.warning("webhook %s not enqueued; the beat retry will send it", delivery_id)
+                deliver_webhooks.delay(chunk)
+            except Exception:  # noqa: BLE001 - broker down: deliver_due picks them up later
+                logger.warning(
+                    "%d webhooks not enqueued; the beat retry will send them", len(chunk)
+                )
 
     transaction.on_commit(enqueue)
     return deliveries

@@ -191,3 +191,48 @@ def real_worker(transactional_db, settings):
     for worker in workers:
         worker.stop()
     app.conf.task_always_eager = True
+
+
+# -- transactional tests -------------------------------------------------------------------------
+# A transactional test ends with a flush that empties every table, including the rows the data
+# migrations wrote (roles, rule pack, risk model, SLA policies, lookups), and Django's
+# post_migrate then recreates content types and roles under new keys. So after each such test
+# the database is put back exactly as migrated, and every test starts from the same rows.
+_migrated: dict = {}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _migrated_rows(django_db_setup, django_db_blocker):
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        rows = getattr(connection, "_test_serialized_contents", None)
+        _migrated.update(
+            rows=rows or connection.creation.serialize_db_to_string(), blocker=django_db_blocker
+        )
+
+
+def restore_migrated_rows() -> None:
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
+    connection.creation.deserialize_db_from_string(_migrated["rows"])
+
+
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    uses = set(getattr(item, "fixturenames", ()))
+    return bool(
+        uses & {"transactional_db", "live_server", "real_worker"}
+        or (marker is not None and marker.kwargs.get("transaction"))
+    )
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    yield
+    if nextitem is None or not _is_transactional(item) or "blocker" not in _migrated:
+        return
+    with _migrated["blocker"].unblock():
+        restore_migrated_rows()

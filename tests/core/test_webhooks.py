@@ -113,3 +113,17 @@ def test_delivery_gives_up_after_the_maximum_attempts(settings):
     assert delivery.status == WebhookDelivery.Status.FAILED
     assert delivery.attempts == 2
     assert "Error" in delivery.last_error or "refused" in delivery.last_error.lower()
+
+
+def test_a_batch_of_events_costs_one_insert_and_is_delivered(
+    receiver, django_assert_max_num_queries
+):
+    WebhookEndpoint.objects.create(name="exchange", url=receiver.url, secret="s")
+    from django.db import transaction
+
+    with transaction.atomic(), django_assert_max_num_queries(2):  # the endpoints, one insert
+        deliveries = webhooks.emit_many("transaction.screened", [{"n": n} for n in range(50)])
+    # committed: the deliveries went out (eagerly here)
+    assert len(deliveries) == 50
+    assert WebhookDelivery.objects.filter(status=WebhookDelivery.Status.DELIVERED).count() == 50
+    assert len(receiver.received) == 50

@@ -76,18 +76,6 @@ def _start_from_initial_rows(transactional_db, _initial_rows):
     _reset_to_initial_rows()
 
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_teardown(item, nextitem):
-    """After the flush that ends a browser test, put the migrated rows back for the tests
-    that follow (the transactional ones among them rely on roles and data migrations)."""
-    yield
-    blocker = _initial.get("blocker")
-    if blocker is None or nextitem is None or item.get_closest_marker("e2e") is None:
-        return  # the last test: the test database is gone already
-    with blocker.unblock():
-        _reset_to_initial_rows()
-
-
 @pytest.fixture(scope="session")
 def artifacts_dir() -> Path:
     folder = Path(settings.VAR_DIR) / "e2e"

@@ -428,28 +428,32 @@ def _announce(
     raised = [(a, e) for a, e in created if not a.is_shadow]
     wanted = _wanted_events() if txs else set()
     if "alert.created" in wanted:
-        for alert, episode in raised:
-            webhooks.emit(
-                "alert.created",
+        webhooks.emit_many(
+            "alert.created",
+            [
                 alert_payload(
                     alert,
                     rule_code=episode.rule.code,
                     version_number=episode.rule.version_number,
                     tx_ids=sorted(episode.transaction_ids),
-                ),
-            )
+                )
+                for alert, episode in raised
+            ],
+        )
     if "transaction.screened" in wanted:
-        for tx in txs:
-            webhooks.emit(
-                "transaction.screened",
+        webhooks.emit_many(
+            "transaction.screened",
+            [
                 {
                     "id": tx.id,
                     "external_id": tx.external_id,
                     "customer": tx.customer_id,
                     "status": Transaction.Status.SCREENED,
                     "alerts": alerts_by_tx.get(tx.id, []),
-                },
-            )
+                }
+                for tx in txs
+            ],
+        )
 
     def send() -> None:
         for alert, _ in raised:
