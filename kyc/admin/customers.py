@@ -4,6 +4,12 @@ Profiles are read-only here (changes come from the exchange and are versioned); 
 through decisions (approve, reject, request information, send to review), each on a form that
 requires a reason and calls the service, which writes the audit trail. ID numbers are masked;
 users holding ``kyc.reveal_id_number`` may reveal one, and each reveal is audited.
+
+Deciding here and on compliance's onboarding-assessment pages agree: the approve and reject
+services announce an officer's decision (``kyc.signals.customer_decided``), and compliance
+closes the assessment still in review with it; approval first runs the guards compliance
+registers with kyc (``register_approval_guard``), so a customer with an undecided screening
+hit is refused here as it is there. kyc imports nothing of compliance for either.
 """
 
 from __future__ import annotations
