@@ -7,7 +7,11 @@ commit by ``customer_submitted``) finds the customer already decided and leaves 
 
 ``ensure_customers()`` is idempotent and returns the demo customers by external id; compliance's
 demo uses ``PEP_AWAITING_MLRO`` and ``ENTITY_WITH_UBOS`` to attach its assessment records.
-Sandbox outcomes are chosen with the CNIC middle block (see kyc.verification).
+Sandbox outcomes are chosen with the CNIC middle block (see kyc.verification). Each customer's
+planned risk level is the one compliance's default risk model computes for its profile (see
+PROFILES), so the onboarding assessment compliance's demo records agrees with the story: the
+EDD cases and the high-risk rejection have high-risk profiles, the prohibited rejection lives
+in a FATF call-for-action country.
 """
 
 from __future__ import annotations
@@ -111,34 +115,74 @@ FATHERS = [
     "Abdul Rasheed",
     "Khalid Pervez",
 ]
-PROFILES = [  # occupation, source of funds, purpose, monthly turnover PKR
-    ("salaried_private", "salary", "investment", "150000"),
-    ("it_freelancer", "freelance_income", "freelance_payments", "450000"),
-    ("business_owner", "business_income", "trading", "2500000"),
-    ("student", "gift", "savings", "30000"),
-    ("salaried_government", "salary", "savings", "120000"),
-    ("overseas_worker", "home_remittance", "remittance", "300000"),
-    ("self_employed_professional", "business_income", "investment", "800000"),
-    ("retired", "pension", "savings", "60000"),
-    ("agriculturist", "agricultural_income", "investment", "900000"),
-    ("homemaker", "savings", "savings", "40000"),
+# occupation, source of funds, purpose, monthly turnover PKR, and the level compliance's default
+# risk model gives that profile (a Pakistani resident onboarded remotely, identity verified):
+# the score is in the comment. The demo plans each customer's risk from here, so the level the
+# demo sets is the one the onboarding assessment computes.
+PROFILES = [
+    ("salaried_private", "salary", "investment", "150000", "low"),  # 15
+    ("it_freelancer", "freelance_income", "freelance_payments", "450000", "medium"),  # 40
+    ("business_owner", "business_income", "trading", "2500000", "medium"),  # 55
+    ("student", "gift", "savings", "30000", "medium"),  # 45
+    ("salaried_government", "salary", "savings", "120000", "low"),  # 10
+    ("overseas_worker", "home_remittance", "remittance", "300000", "medium"),  # 55
+    ("self_employed_professional", "business_income", "investment", "800000", "medium"),  # 35
+    ("retired", "pension", "savings", "60000", "low"),  # 15
+    ("agriculturist", "agricultural_income", "investment", "900000", "medium"),  # 40
+    ("homemaker", "savings", "savings", "40000", "low"),  # 20
 ]
+FROM_PROFILE = "profile"  # planned risk: the level of the customer's PROFILES row
+
+# Customers whose story needs a level no ordinary profile has (scores with the default model).
+HIGH_RISK_PROFILES = [
+    # A Karachi gold jeweller trading large sums: occupation 35, turnover band 45 -> 105.
+    {"occupation": "jeweller", "source_of_funds": "business_income",
+     "purpose_of_account": "trading", "expected_monthly_turnover_pkr": Decimal("25000000")},
+    # A property dealer investing sale proceeds: 30 + 20 + turnover band 30 -> 95.
+    {"occupation": "real_estate", "source_of_funds": "property_sale",
+     "purpose_of_account": "investment", "expected_monthly_turnover_pkr": Decimal("8000000")},
+    # A money changer sending gifted funds abroad: 40 + 30 + 20 -> 115.
+    {"occupation": "money_services", "source_of_funds": "gift",
+     "purpose_of_account": "remittance", "expected_monthly_turnover_pkr": Decimal("1500000")},
+]  # fmt: skip
+# A border trader living in Iran (FATF call for action, countermeasures): prohibited whatever
+# the score (SBP/SECP regulations on FATF-listed jurisdictions).
+PROHIBITED_PROFILE = {
+    "country_of_residence": "IR", "occupation": "business_owner",
+    "source_of_funds": "business_income", "purpose_of_account": "trading",
+    "expected_monthly_turnover_pkr": Decimal("2500000"),
+}  # fmt: skip
+# A salaried customer (15): with the name-mismatch points of verification (30) it scores 45.
+MISMATCH_PROFILE = {
+    "occupation": "salaried_private", "source_of_funds": "salary",
+    "purpose_of_account": "investment", "expected_monthly_turnover_pkr": Decimal("150000"),
+}  # fmt: skip
 
 # Target state and risk per generated individual (index order): the spread an officer sees.
 PLAN = (
     [("draft", None)] * 7
     + [("submitted", None)] * 3
     + [("verifying", None)] * 2
-    + [("approved", "low")] * 12
-    + [("approved", "medium")] * 7
-    + [("approved_overdue", "medium"), ("approved_id_expiring", "low")]
+    + [("approved", FROM_PROFILE)] * 19
+    + [("approved_overdue", FROM_PROFILE), ("approved_id_expiring", FROM_PROFILE)]
     + [("in_review", "high")] * 2
-    + [("information_requested", "medium"), ("name_mismatch", "medium")]
+    + [("information_requested", FROM_PROFILE), ("name_mismatch", "medium")]
     + [("rejected", "prohibited"), ("rejected_no_record", None), ("rejected", "high")]
-    + [("suspended", "medium")] * 2
-    + [("frozen", "high")] * 2
-    + [("closed", "low")] * 2
+    + [("suspended", FROM_PROFILE)] * 2
+    + [("frozen", FROM_PROFILE)] * 2
+    + [("closed", FROM_PROFILE)] * 2
 )
+
+
+def _story_profile(target: str, risk: str | None, high_risk_seen: int) -> dict[str, Any]:
+    """The profile fields a customer's planned story needs, if its random profile won't do."""
+    if risk == "prohibited":
+        return PROHIBITED_PROFILE
+    if risk == "high":
+        return HIGH_RISK_PROFILES[high_risk_seen % len(HIGH_RISK_PROFILES)]
+    if target == "name_mismatch":
+        return MISMATCH_PROFILE
+    return {}
 
 
 @dataclass
@@ -198,11 +242,14 @@ def rng_digit(seed: int, *, odd: bool) -> int:
 def _individuals(today: date) -> list[DemoCustomer]:
     rng = random.Random(1947)  # fixed: the same demo every run
     out = []
+    high_risk_seen = 0
     for index, (target, risk) in enumerate(PLAN, start=1):
         gender = "F" if index % 3 == 0 else "M"
         name = rng.choice(FEMALE if gender == "F" else MALE)
         city, district, province, locality, postal, prefix = rng.choice(PLACES)
-        occupation, source, purpose, turnover = rng.choice(PROFILES)
+        occupation, source, purpose, turnover, profile_level = rng.choice(PROFILES)
+        if risk == FROM_PROFILE:
+            risk = profile_level
         outcome = {"name_mismatch": "9999", "rejected_no_record": "0000"}.get(target, "")
         dob = date(rng.randint(1958, 2004), rng.randint(1, 12), rng.randint(1, 28))
         expiry = today + timedelta(
@@ -235,6 +282,8 @@ def _individuals(today: date) -> list[DemoCustomer]:
             "purpose_of_account": purpose,
             "expected_monthly_turnover_pkr": Decimal(turnover),
         }
+        data.update(_story_profile(target, risk, high_risk_seen))
+        high_risk_seen += risk == "high"
         documents = ["id_front", "id_back", "selfie"] if target != "draft" else []
         out.append(DemoCustomer(data, target, risk, documents))
     # The PEP: a sitting member of a provincial assembly, high risk, waiting for the MLRO.
