@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/nigraan
 BROKER_URL ?= amqp://guest:guest@127.0.0.1:5672//
 
-.PHONY: setup demo test lint format bench services browser clean-demo
+.PHONY: setup demo test lint format bench services browser clean-demo drop-stale-test-databases
 
 setup: $(STAMP) browser
 
@@ -53,7 +53,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: setup services lint
+test: setup services lint drop-stale-test-databases
 	DEBUG=1 DATABASE_URL=$(PG_URL) CELERY_BROKER_URL=$(BROKER_URL) CELERY_TASK_ALWAYS_EAGER=1 \
 		$(BIN)/pytest $(PYTEST_ARGS)
 
@@ -61,6 +61,13 @@ bench: setup services
 	@for b in bench/*.py; do \
 		echo "== $$b"; \
 		DEBUG=1 DATABASE_URL=$(PG_URL) CELERY_BROKER_URL=$(BROKER_URL) $(BIN)/python $$b || exit 1; \
+	done
+
+# Test databases are named test_nigraan_<pid>; drop those whose test run is gone.
+drop-stale-test-databases:
+	@for db in $$(psql -h 127.0.0.1 -U postgres -Atc "SELECT datname FROM pg_database WHERE datname LIKE 'test_nigraan_%'"); do \
+		pid=$${db##*_}; \
+		kill -0 $$pid 2>/dev/null || psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS \"$$db\" WITH (FORCE)" >/dev/null; \
 	done
 
 clean-demo:
