@@ -56,6 +56,7 @@ from __future__ import annotations
 
 import dataclasses
 import typing
+from abc import ABC, abstractmethod
 from bisect import bisect_left
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -267,7 +268,7 @@ def _param_key(f: dataclasses.Field, kind: type) -> str:
 
 
 @dataclass(frozen=True)
-class Typology:
+class Typology(ABC):
     code: ClassVar[str] = ""
     title: ClassVar[str] = ""
 
@@ -374,8 +375,9 @@ class Typology:
         """How much history this rule needs before the transaction it evaluates."""
         return timedelta(0)
 
+    @abstractmethod
     def evaluate(self, tx: TxView, ctx: EvaluationContext) -> Finding | None:
-        raise NotImplementedError
+        """The finding for ``tx`` given the customer's history, or None when it is clean."""
 
 
 def _coerce(raw: Any, kind: type, meta: Mapping[str, Any]) -> Any:
