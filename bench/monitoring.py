@@ -31,10 +31,7 @@ import http.client
 import json
 import os
 import random
-import shutil
 import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -45,12 +42,10 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from isolation import celery_worker, free_port, isolated_run, running, web_server
+
 SAMPLE = Path(os.environ.get("NIGRAAN_MONITORING_SAMPLE", "/work/shared/data/monitoring"))
-VHOST = "nigraan-bench-monitoring"
 SEED = 20261001
 PLANTED = (
     "STRUCTURING",
@@ -64,104 +59,24 @@ PLANTED = (
 )
 
 
-# --- isolated database, broker and processes --------------------------------------------------
+# --- the server and workers ----------------------------------------------------------------------
 
 
-def bench_database_url(base: str) -> str:
-    parts = urlsplit(base)
-    name = (parts.path.lstrip("/") or "nigraan") + "_bench_monitoring"
-    return urlunsplit(parts._replace(path="/" + name))
-
-
-def admin_connection(url: str):
-    import psycopg
-
-    parts = urlsplit(url)
-    return psycopg.connect(
-        host=parts.hostname or "127.0.0.1",
-        port=parts.port or 5432,
-        user=parts.username or "postgres",
-        password=parts.password or None,
-        dbname="postgres",
-        autocommit=True,
-    )
-
-
-def recreate_database(url: str) -> None:
-    name = urlsplit(url).path.lstrip("/")
-    with admin_connection(url) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def drop_database(url: str) -> None:
-    name = urlsplit(url).path.lstrip("/")
-    with admin_connection(url) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def bench_broker_url(base: str) -> str:
-    """A private virtual host when rabbitmqctl is at hand, so no one else's worker takes ours."""
-    ctl = shutil.which("rabbitmqctl")
-    parts = urlsplit(base)
-    if not ctl or not base.startswith("amqp") or parts.hostname not in ("127.0.0.1", "localhost"):
-        return base
-    user = parts.username or "guest"
-    subprocess.run([ctl, "-q", "add_vhost", VHOST], capture_output=True)
-    subprocess.run(
-        [ctl, "-q", "set_permissions", "-p", VHOST, user, ".*", ".*", ".*"],
-        capture_output=True,
-        check=True,
-    )
-    return urlunsplit(parts._replace(path="/" + VHOST))
-
-
-def drop_vhost() -> None:
-    ctl = shutil.which("rabbitmqctl")
-    if ctl:
-        subprocess.run([ctl, "-q", "delete_vhost", VHOST], capture_output=True)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-@contextlib.contextmanager
-def processes(env: dict, port: int, logdir: Path, web: tuple[int, int]):
+def processes(
+    env: dict, port: int, logdir: Path, web: tuple[int, int]
+) -> contextlib.AbstractContextManager[None]:
     """gunicorn and two Celery workers, stopped (by their own pid) on the way out."""
-    common = ["--without-gossip", "--without-mingle", "--loglevel=WARNING"]
-    commands = {
-        "monitoring-worker": [sys.executable, "-m", "celery", "-A", "config", "worker",
-                              "-Q", "monitoring", "-c", "2", "-n", "bench-monitoring@%h",
-                              *common],
-        "other-worker": [sys.executable, "-m", "celery", "-A", "config", "worker",
-                         "-Q", "default,screening,reports,webhooks", "-c", "1",
-                         "-n", "bench-other@%h", *common],
-        "server": [sys.executable, "-m", "gunicorn", "config.wsgi:application",
-                   "-b", f"127.0.0.1:{port}", "-w", str(web[0]), "--threads", str(web[1]),
-                   "--backlog", "2048", "--log-level", "warning"],
-    }  # fmt: skip
-    started: list[subprocess.Popen] = []
-    try:
-        for name, command in commands.items():
-            log = open(logdir / f"{name}.log", "w")  # noqa: SIM115 - closed with the process
-            started.append(subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log))
-        yield
-    finally:
-        for process in reversed(started):
-            stop(process)
+    return running(
+        {
+            "monitoring-worker": celery_worker("monitoring", 2, "bench-monitoring@%h"),
+            "other-worker": celery_worker(
+                "default,screening,reports,webhooks", 1, "bench-other@%h"
+            ),
+            "server": web_server(port, *web, backlog=2048),
+        },
+        env=env,
+        logdir=logdir,
+    )
 
 
 def wait_until_ready(client: Api, deadline_s: float = 120) -> None:
@@ -596,36 +511,20 @@ def main() -> None:
 
     # Stopped from outside: still drop the database and stop the processes.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    base_db = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/nigraan"
-    base_broker = os.environ.get("CELERY_BROKER_URL") or "amqp://guest:guest@127.0.0.1:5672//"
-    db_url = bench_database_url(base_db)
-    recreate_database(db_url)
-    broker = bench_broker_url(base_broker)
-    os.environ.update(DATABASE_URL=db_url, CELERY_BROKER_URL=broker, CELERY_TASK_ALWAYS_EAGER="0")
-    os.environ.setdefault("DEBUG", "1")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    env = dict(os.environ)
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connections
-
-    from core import api_keys
-    from core.actors import Actor
-
     logdir = Path(tempfile.mkdtemp(prefix="bench-monitoring-"))
     quality = speed = check = None
-    try:
-        call_command("migrate", verbosity=0)
+    with isolated_run(
+        "monitoring", keep_database=args.keep_db, environ={"CELERY_TASK_ALWAYS_EAGER": "0"}
+    ) as bench:
+        from core import api_keys
+        from core.actors import Actor
+
         _, key = api_keys.create_api_key(
             name="bench-exchange", scopes=["*"], actor=Actor.automated("bench")
         )
         port = free_port()
         api = Api(port, key)
-        with processes(env, port, logdir, (args.web_workers, args.web_threads)):
+        with processes(bench.env, port, logdir, (args.web_workers, args.web_threads)):
             wait_until_ready(api)
             if not args.skip_quality:
                 quality = bench_quality(api, args.sample)
@@ -636,11 +535,6 @@ def main() -> None:
                 wait_idle()
                 check = bench_check(api, args.checks)
                 report_check(check)
-    finally:
-        connections.close_all()
-        if not args.keep_db:
-            drop_database(db_url)
-        drop_vhost()
     if SWEEPS:
         print(f"Sweeper had to re-enqueue stalled transactions: {SWEEPS}")
     print(f"(server and worker logs: {logdir})")

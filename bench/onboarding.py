@@ -19,12 +19,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
 import random
-import shutil
-import socket
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -33,78 +28,11 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from isolation import celery_worker, free_port, isolated_run, running, web_server
+
 SEED = 20251024
-VHOST = "nigraan-bench-onboarding"
 DECIDED = ("approved", "in_review", "rejected")
-
-
-# --- isolated database and broker ---------------------------------------------------------------
-
-
-def bench_database_url(base: str) -> str:
-    parts = urlsplit(base)
-    name = (parts.path.lstrip("/") or "nigraan") + "_bench_onboarding"
-    return urlunsplit(parts._replace(path="/" + name))
-
-
-def _admin_connection(url: str):
-    import psycopg
-
-    parts = urlsplit(url)
-    return psycopg.connect(
-        host=parts.hostname or "127.0.0.1",
-        port=parts.port or 5432,
-        user=parts.username or "postgres",
-        password=parts.password or None,
-        dbname="postgres",
-        autocommit=True,
-    )
-
-
-def recreate_database(url: str) -> None:
-    name = urlsplit(url).path.lstrip("/")
-    with _admin_connection(url) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def drop_database(url: str) -> None:
-    name = urlsplit(url).path.lstrip("/")
-    with _admin_connection(url) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def bench_broker_url(base: str) -> str:
-    """A private virtual host when rabbitmqctl is at hand (else the shared one, purged of
-    nothing: the worker then only sees our tasks if nobody else is queueing)."""
-    ctl = shutil.which("rabbitmqctl")
-    parts = urlsplit(base)
-    if not ctl or not base.startswith("amqp") or parts.hostname not in ("127.0.0.1", "localhost"):
-        return base
-    user = parts.username or "guest"
-    subprocess.run([ctl, "-q", "add_vhost", VHOST], capture_output=True)
-    subprocess.run(
-        [ctl, "-q", "set_permissions", "-p", VHOST, user, ".*", ".*", ".*"],
-        capture_output=True,
-        check=True,
-    )
-    return urlunsplit(parts._replace(path="/" + VHOST))
-
-
-def drop_vhost() -> None:
-    ctl = shutil.which("rabbitmqctl")
-    if ctl:
-        subprocess.run([ctl, "-q", "delete_vhost", VHOST], capture_output=True)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 # --- synthetic customers ----------------------------------------------------------------------
@@ -175,35 +103,16 @@ def api_body(rng: random.Random, serial: int, run: str) -> dict:
 # --- 1. through the API with a real worker --------------------------------------------------------
 
 
-@contextlib.contextmanager
-def server_and_worker(env: dict, port: int, logdir: Path):
+def server_and_worker(
+    env: dict, port: int, logdir: Path
+) -> contextlib.AbstractContextManager[None]:
     """gunicorn and a Celery worker as subprocesses, stopped (by their own pid) on the way out."""
-    worker_cmd = [sys.executable, "-m", "celery", "-A", "config", "worker",
-                  "-Q", "screening,default", "-c", "2", "--loglevel=WARNING",
-                  "--without-gossip", "--without-mingle"]  # fmt: skip
-    server_cmd = [sys.executable, "-m", "gunicorn", "config.wsgi:application",
-                  "-b", f"127.0.0.1:{port}", "-w", "3", "--threads", "4",
-                  "--log-level", "warning"]  # fmt: skip
-    with open(logdir / "worker.log", "w") as wlog, open(logdir / "server.log", "w") as slog:
-        worker = subprocess.Popen(worker_cmd, cwd=ROOT, env=env, stdout=wlog, stderr=wlog)
-        try:
-            server = subprocess.Popen(server_cmd, cwd=ROOT, env=env, stdout=slog, stderr=slog)
-            try:
-                yield
-            finally:
-                stop(server)
-        finally:
-            stop(worker)
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    return running(
+        {"worker": celery_worker("screening,default", 2), "server": web_server(port, 3, 4)},
+        env=env,
+        logdir=logdir,
+        stop_timeout=20,
+    )
 
 
 def wait_until_ready(base_url: str, headers: dict, deadline_s: float = 90) -> None:
@@ -421,33 +330,10 @@ def main() -> None:
     parser.add_argument("--keep-db", action="store_true")
     args = parser.parse_args()
 
-    base_db = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/nigraan"
-    base_broker = os.environ.get("CELERY_BROKER_URL") or "amqp://guest:guest@127.0.0.1:5672//"
-    db_url = bench_database_url(base_db)
-    recreate_database(db_url)
-    broker = bench_broker_url(base_broker)
-    os.environ.update(DATABASE_URL=db_url, CELERY_BROKER_URL=broker)
-    os.environ.setdefault("DEBUG", "1")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    env = dict(os.environ)
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connections
-
     logdir = Path(tempfile.mkdtemp(prefix="bench-onboarding-"))
-    try:
-        call_command("migrate", verbosity=0)
-        api = bench_api(args.customers, args.clients, env, logdir)
+    with isolated_run("onboarding", keep_database=args.keep_db) as bench:
+        api = bench_api(args.customers, args.clients, bench.env, logdir)
         rescore = bench_rescore(args.rescore)
-    finally:
-        connections.close_all()
-        if not args.keep_db:
-            drop_database(db_url)
-        drop_vhost()
     report(api, rescore, logdir)
 
 

@@ -19,22 +19,9 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("DEBUG", "1")
-os.environ["CELERY_TASK_ALWAYS_EAGER"] = "1"  # nothing leaves this process
+from isolation import isolated_run
+from screening import SEED, _variant_of, synthetic_parties  # (bench/screening.py)
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.db import connection  # noqa: E402
-from screening import SEED, _variant_of, synthetic_parties  # noqa: E402  (bench/screening.py)
-
-BENCH_DB = "nigraan_bench_screening"
 BASE_ENTRIES = 1_000
 NEW_ENTRIES = 100
 HEADER = [
@@ -191,17 +178,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--customers", type=int, default=100_000)
     args = parser.parse_args()
-    if connection.vendor != "postgresql":
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         print("set DATABASE_URL to a PostgreSQL server (the benchmark makes its own database)")
         return 2
-    settings.DATABASES["default"]["TEST"]["NAME"] = BENCH_DB
-    creation = connection.creation
-    print(f"== Delta rescreen through the database ({BENCH_DB}, dropped afterwards)")
-    old_name = creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
+    # Nothing leaves this process: no broker, tasks run eagerly.
+    with isolated_run(
+        "screening", broker=False, environ={"CELERY_TASK_ALWAYS_EAGER": "1"}, log_level=None
+    ) as bench:
+        name = bench.database_url.rsplit("/", 1)[1]
+        print(f"== Delta rescreen through the database ({name}, dropped afterwards)")
         run(args.customers)
-    finally:
-        creation.destroy_test_db(old_name, verbosity=0, keepdb=False)
     return 0
 
 
