@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import BooleanField, Model, Q
@@ -66,9 +66,8 @@ class RiskUpdate:
     transitions: dict[str, int] = field(default_factory=dict)  # "low->medium": n
 
 
-@dataclass(frozen=True, slots=True)
-class _Locked:
-    """A customer's row as locked for the change."""
+class _Locked(NamedTuple):
+    """A customer's row as locked for the change (a tuple: thousands are built per batch)."""
 
     id: Any
     status: str
@@ -87,8 +86,7 @@ class _Locked:
         return Customer.from_db(None, _LABEL_FIELDS, values)
 
 
-@dataclass(frozen=True, slots=True)
-class _Planned:
+class _Planned(NamedTuple):
     """The new state of one customer and whether a risk-change review is due."""
 
     level: str
@@ -118,7 +116,7 @@ def plan_change(
         due = add_months(today, frequency) if frequency else None
     return _Planned(
         level=level,
-        score=Decimal(str(score)).quantize(SCORE_PLACES),
+        score=(score if isinstance(score, Decimal) else Decimal(str(score))).quantize(SCORE_PLACES),
         next_review_due=due,
         level_moved=moved,
         open_review=in_cycle and moved,
@@ -154,7 +152,7 @@ def _lock(ids: list) -> dict[Any, _Locked]:
         .order_by("pk")  # one lock order for every writer: no deadlock between batches
         .values_list(*_LOCKED_FIELDS)
     )
-    locked = {row[0]: _Locked(*row) for row in rows}
+    locked = {row[0]: _Locked._make(row) for row in rows}
     missing = [i for i in ids if i not in locked]
     if missing:
         raise Customer.DoesNotExist(f"no customer {missing[0]}")
