@@ -135,9 +135,9 @@ def _validate(changes: Sequence[RiskChange]) -> None:
 
 
 def _among(model: type[Model], field: str, ids: list) -> Q | RawSQL:
-    """``field`` is one of ``ids``. PostgreSQL: ``= ANY(array)``, one parameter however many
-    ids, and no join for the planner to get wrong (with a table's statistics not yet updated
-    after a bulk insert, ``IN (SELECT unnest(...))`` can become a nested loop)."""
+    """``field`` (a UUID column) is one of ``ids``. PostgreSQL: ``= ANY(array)``, one parameter
+    however many ids, and no join for the planner to get wrong (with a table's statistics not
+    yet updated after a bulk insert, ``IN (SELECT unnest(...))`` can become a nested loop)."""
     if connection.vendor != "postgresql":  # the SQLite demo: a plain IN list
         return Q(**{f"{field}__in": ids})
     # Names from the model's own metadata; the ids travel as a parameter.
