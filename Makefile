@@ -1,16 +1,19 @@
-# Nigraan: `make demo` runs it on an embedded SQLite database; `make test` runs the suite on
-# PostgreSQL with a real RabbitMQ broker. Every target installs what it needs, idempotently.
+# Nigraan: `make demo` runs the whole product (embedded PostgreSQL and Redis from pip wheels, a
+# Celery worker, beat and gunicorn under one supervisor); `make test` runs the suite on the same
+# embedded stack, or on the services DATABASE_URL / CELERY_BROKER_URL name. Nothing needs to be
+# installed on the machine; every target installs what it needs, idempotently.
 SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-PG_URL ?= postgres://postgres@127.0.0.1:5432/nigraan
-BROKER_URL ?= amqp://guest:guest@127.0.0.1:5672//
+# The test suite's own data directory: parallel runs share its PostgreSQL (a database per run)
+# and each gets a private broker.
+TEST_DATA ?= var/test-stack
 
-.PHONY: setup demo test lint format bench services browser clean-demo drop-stale-test-databases
+.PHONY: setup demo test lint format bench browser stop-embedded
 
-setup: $(STAMP) browser
+setup: $(STAMP)
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,27 +26,9 @@ browser:
 		echo "Installing Debian's chromium for the browser tests..."; \
 		(apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-# PostgreSQL and RabbitMQ must be up for the tests; start them when they are not.
-services:
-	@pg_isready -q -h 127.0.0.1 -p 5432 || { \
-		echo "Starting PostgreSQL..."; \
-		pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start; \
-		for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; }
-	@pg_isready -q -h 127.0.0.1 -p 5432 || { echo "PostgreSQL did not start"; exit 1; }
-	@$(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5672), 2)" 2>/dev/null || { \
-		echo "Starting RabbitMQ..."; \
-		rabbitmq-server -detached; \
-		for i in $$(seq 1 60); do \
-			$(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5672), 2)" 2>/dev/null && break; sleep 1; \
-		done; }
-	@$(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5672), 2)" || { echo "RabbitMQ did not start"; exit 1; }
-
+# PORT (8000), NIGRAAN_DATA (var/) and DEMO_DATA=0 (no sample data) are the knobs.
 demo: $(STAMP)
-	@mkdir -p var
-	env -u DATABASE_URL -u CELERY_BROKER_URL DEBUG=1 $(BIN)/python manage.py migrate --no-input
-	env -u DATABASE_URL -u CELERY_BROKER_URL DEBUG=1 $(BIN)/python manage.py seed_demo
-	@echo "Admin: http://127.0.0.1:8000/admin/   API docs: http://127.0.0.1:8000/api/docs/"
-	env -u DATABASE_URL -u CELERY_BROKER_URL DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+	DEBUG=$${DEBUG:-1} $(BIN)/python -m config.supervisor
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -53,23 +38,19 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: setup services lint drop-stale-test-databases
-	DEBUG=1 DATABASE_URL=$(PG_URL) CELERY_BROKER_URL=$(BROKER_URL) CELERY_TASK_ALWAYS_EAGER=1 \
-		$(BIN)/pytest $(PYTEST_ARGS)
+test: setup browser lint
+	DEBUG=1 NIGRAAN_DATA=$${NIGRAAN_DATA:-$(TEST_DATA)} \
+		$(BIN)/python -m config.embedded run --private-broker -- $(BIN)/pytest $(PYTEST_ARGS)
 
-bench: setup services
+# Benchmarks print their figures; each uses its own database and broker.
+bench: setup
 	@for b in bench/*.py; do \
 		[ "$$b" = bench/isolation.py ] && continue; \
 		echo "== $$b"; \
-		DEBUG=1 DATABASE_URL=$(PG_URL) CELERY_BROKER_URL=$(BROKER_URL) $(BIN)/python $$b || exit 1; \
+		DEBUG=1 NIGRAAN_DATA=$${NIGRAAN_DATA:-var/bench-stack} \
+			$(BIN)/python -m config.embedded run --private-broker -- $(BIN)/python $$b || exit 1; \
 	done
 
-# Test databases are named test_nigraan_<pid>; drop those whose test run is gone.
-drop-stale-test-databases:
-	@for db in $$(psql -h 127.0.0.1 -U postgres -Atc "SELECT datname FROM pg_database WHERE datname LIKE 'test_nigraan_%'"); do \
-		pid=$${db##*_}; \
-		kill -0 $$pid 2>/dev/null || psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS \"$$db\" WITH (FORCE)" >/dev/null; \
-	done
-
-clean-demo:
-	rm -f var/nigraan.sqlite3
+# Stops the embedded PostgreSQL and Redis of NIGRAAN_DATA (var/ by default).
+stop-embedded: $(STAMP)
+	$(BIN)/python -m config.embedded stop

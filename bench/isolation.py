@@ -51,14 +51,16 @@ def bench_database_url(base: str, benchmark: str) -> str:
 
 def _server_connection(url: str) -> psycopg.Connection:
     """A connection to the server's `postgres` database, to create and drop others."""
+    import dj_database_url
     import psycopg
 
-    parts = urlsplit(url)
+    # dj_database_url keeps a percent-encoded socket directory (the embedded server) intact.
+    parts = dj_database_url.parse(url)
     return psycopg.connect(
-        host=parts.hostname or "127.0.0.1",
-        port=parts.port or 5432,
-        user=parts.username or "postgres",
-        password=parts.password or None,
+        host=parts["HOST"] or "127.0.0.1",
+        port=parts["PORT"] or 5432,
+        user=parts["USER"] or "postgres",
+        password=parts["PASSWORD"] or None,
         dbname="postgres",
         autocommit=True,
     )

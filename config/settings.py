@@ -1,7 +1,8 @@
 """Nigraan settings: one file, every knob from the environment.
 
-Embedded default (``make demo``): with DATABASE_URL unset the database is SQLite under var/;
-with CELERY_BROKER_URL unset Celery runs tasks eagerly in-process. Production sets both.
+Embedded default (``make demo``, ``make test``): with DATABASE_URL / CELERY_BROKER_URL unset,
+PostgreSQL and Redis from pip wheels are started on demand under the data directory
+(``config.embedded``). Production sets both URLs and nothing embedded starts.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
+from config import embedded
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(os.environ.get("NIGRAAN_VAR_DIR", BASE_DIR / "var"))
+VAR_DIR = embedded.data_dir(BASE_DIR)
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
@@ -70,6 +73,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files (the admin's) straight from gunicorn: no separate web server to set up.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -100,24 +105,24 @@ TEMPLATES = [
     },
 ]
 
-# Database: PostgreSQL in production and tests; SQLite under var/ when DATABASE_URL is unset.
-DATABASE_URL = os.environ.get("DATABASE_URL", "")
-if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
-    # Each test run gets its own database, so concurrent runs on one server never collide.
-    DATABASES["default"]["TEST"] = {
-        "NAME": os.environ.get(
-            "TEST_DATABASE_NAME", f"test_{DATABASES['default']['NAME']}_{os.getpid()}"
-        )
-    }
-else:
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "nigraan.sqlite3",
-            "OPTIONS": {"timeout": 30, "transaction_mode": "IMMEDIATE"},
-        }
-    }
+# Database: PostgreSQL always. DATABASE_URL in production; the embedded server otherwise.
+DATABASE_URL = os.environ.get("DATABASE_URL") or embedded.postgres_url(VAR_DIR)
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A runaway query is cut, never holds a worker or a web process for good.
+STATEMENT_TIMEOUT_MS = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT_MS", "300000"))
+DATABASES["default"]["OPTIONS"] = {"options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"}
+# Each test run gets its own database, so concurrent runs on one server never collide.
+DATABASES["default"]["TEST"] = {
+    "NAME": os.environ.get(
+        "TEST_DATABASE_NAME", f"test_{DATABASES['default']['NAME']}_{os.getpid()}"
+    )
+}
+# Dashboards, exports and statistics may read from a replica (DATABASE_REPLICA_URL).
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -152,6 +157,9 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
+# The demo serves static files from the apps' folders; production runs collectstatic.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -215,9 +223,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_AUTHENTICATION": [],
 }
 
-# Celery: a real broker in production and tests; eager in-process when unset (demo).
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
-CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not CELERY_BROKER_URL)
+# Celery: always a real broker and worker. CELERY_BROKER_URL in production; embedded Redis
+# otherwise. Unit tests that want tasks in-process switch eager mode on themselves.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or embedded.redis_url(VAR_DIR / "redis")
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
@@ -235,9 +244,19 @@ CELERY_TASK_ROUTES = {
     "core.webhooks.*": {"queue": "webhooks"},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 3, "interval_start": 0, "interval_step": 0.5}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 3,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    # Redis: a message taken by a worker that died is delivered again after this many seconds.
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "600")),
+}
+# Heartbeats of workers and beat, read by /health/.
+HEARTBEAT_SECONDS = float(os.environ.get("HEARTBEAT_SECONDS", "10"))
+HEARTBEAT_STALE_SECONDS = float(os.environ.get("HEARTBEAT_STALE_SECONDS", "60"))
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
+    "beat-tick": {"task": "core.beat_tick", "schedule": HEARTBEAT_SECONDS},
     "deliver-webhooks": {"task": "core.webhooks.deliver_due", "schedule": 30.0},
     "sweep-pending-transactions": {
         "task": "compliance.monitoring.sweep_pending",
@@ -291,5 +310,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "pgserver": {"level": "WARNING"},
+    },
 }

@@ -9,7 +9,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from core import roles
+        from core import roles, tasks  # noqa: F401 - tasks registers the webhook dispatcher
         from core.api import schema  # noqa: F401 - registers the API-key auth scheme
 
         # Roles get the permissions of every app's models once all migrations have run.

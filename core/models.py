@@ -175,3 +175,17 @@ class WebhookAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attempted_at:%Y-%m-%d %H:%M:%S} {self.status_code or self.error}"
+
+
+class ServiceHeartbeat(models.Model):
+    """The last sign of life of a background process (a worker by host name, or beat)."""
+
+    name = models.CharField(max_length=200, primary_key=True)
+    kind = models.CharField(max_length=20)  # "worker" or "beat"
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "seen_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.seen_at:%Y-%m-%d %H:%M:%S}"

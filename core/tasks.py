@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from celery import shared_task
-from django.conf import settings
 
 from core import webhooks
 
@@ -10,7 +9,7 @@ from core import webhooks
 def deliver_webhook(delivery_id: str) -> None:
     delivery = webhooks.deliver(delivery_id)
     # Eager mode (demo) has no real countdown; the beat task retries there instead.
-    if settings.CELERY_TASK_ALWAYS_EAGER:
+    if deliver_webhook.app.conf.task_always_eager:
         return
     if delivery is not None and delivery.next_attempt_at is not None:
         countdown = max((delivery.next_attempt_at - delivery.updated_at).total_seconds(), 1)
@@ -22,6 +21,9 @@ def deliver_webhooks(delivery_ids: list[str]) -> None:
     """First attempts for a batch of fresh deliveries; failures retry through deliver_due."""
     for delivery_id in delivery_ids:
         webhooks.deliver(delivery_id)
+
+
+webhooks.register_dispatcher(lambda delivery_ids: deliver_webhooks.delay(delivery_ids))
 
 
 @shared_task(name="core.webhooks.deliver_due", ignore_result=True)
@@ -40,3 +42,8 @@ def record_ping(marker: str) -> None:
     from core.actors import Actor
 
     audit.record(actor=Actor.automated("worker"), action="worker.ping", after={"marker": marker})
+
+
+@shared_task(name="core.beat_tick", ignore_result=True)
+def beat_tick() -> None:
+    """Beat's heartbeat: publishing it is the sign of life (config.celery records it)."""

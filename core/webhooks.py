@@ -14,7 +14,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -26,6 +26,21 @@ from django.utils import timezone
 from core.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 logger = logging.getLogger(__name__)
+
+
+def _not_registered(delivery_ids: list[str]) -> None:
+    raise RuntimeError("core.tasks registers the webhook dispatcher when the app is ready")
+
+
+# The task module registers how fresh deliveries are enqueued (services never import tasks).
+_dispatch_deliveries: Callable[[list[str]], None] = _not_registered
+
+
+def register_dispatcher(dispatch: Callable[[list[str]], None]) -> None:
+    global _dispatch_deliveries
+    _dispatch_deliveries = dispatch
+
+
 SIGNATURE_HEADER = "X-Nigraan-Signature"
 MAX_BACKOFF = timedelta(hours=6)
 ENQUEUE_CHUNK = 100  # deliveries per task
@@ -77,12 +92,10 @@ def emit_many(event_type: str, items: Sequence[dict[str, Any]]) -> list[WebhookD
     ids = [str(d.id) for d in deliveries]
 
     def enqueue() -> None:
-        from core.tasks import deliver_webhooks
-
         for start in range(0, len(ids), ENQUEUE_CHUNK):
             chunk = ids[start : start + ENQUEUE_CHUNK]
             try:
-                deliver_webhooks.delay(chunk)
+                _dispatch_deliveries(chunk)
             except Exception:  # noqa: BLE001 - broker down: deliver_due picks them up later
                 logger.warning(
                     "%d webhooks not enqueued; the beat retry will send them", len(chunk)

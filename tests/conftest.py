@@ -1,8 +1,14 @@
-"""Shared fixtures. The suite runs against real PostgreSQL (DATABASE_URL, set by `make test`)."""
+"""Shared fixtures. The suite runs against real PostgreSQL and a real broker: the embedded ones
+(`make test` starts them from pip wheels) or the ones DATABASE_URL / CELERY_BROKER_URL name.
+
+Unit tests run tasks in-process: this suite switches Celery's eager mode on explicitly here,
+and the pipeline tests (`real_worker`) switch it off and run a real worker on the real broker.
+"""
 
 from __future__ import annotations
 
 import os
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -10,13 +16,46 @@ from rest_framework.test import APIClient
 
 
 def pytest_configure(config):
-    engine = settings.DATABASES["default"]["ENGINE"]
-    if "postgresql" not in engine:
-        raise pytest.UsageError(
-            "The test suite runs on PostgreSQL: set DATABASE_URL=postgres://postgres@127.0.0.1:5432/"
-            "nigraan (make test does) and start PostgreSQL with "
-            "`pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`."
-        )
+    from config.celery import app
+
+    # In-process tasks for unit tests, said here once rather than by the product's settings.
+    app.conf.task_always_eager = True
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    _drop_stale_test_databases()
+
+
+def _drop_stale_test_databases() -> None:
+    """Test databases are named test_<db>_<pid>; drop those whose test run is gone."""
+    import psycopg
+
+    db = settings.DATABASES["default"]
+    params = {"dbname": "postgres", "user": db["USER"], "host": db["HOST"] or "127.0.0.1"}
+    if db["PORT"]:
+        params["port"] = db["PORT"]
+    if db["PASSWORD"]:
+        params["password"] = db["PASSWORD"]
+    prefix = f"test_{db['NAME']}_"
+    with psycopg.connect(**params, autocommit=True) as conn:
+        names = [
+            row[0]
+            for row in conn.execute(
+                "SELECT datname FROM pg_database WHERE datname LIKE %s", [prefix + "%"]
+            )
+        ]
+        for name in names:
+            pid = name.rsplit("_", 1)[-1]
+            if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 @pytest.fixture
@@ -88,7 +127,10 @@ class RealWorker:
         env = {
             **os.environ,
             "DATABASE_URL": "postgres://{}@{}:{}/{}".format(
-                db["USER"], db["HOST"] or "127.0.0.1", db["PORT"] or 5432, db["NAME"]
+                quote(db["USER"], safe=""),
+                quote(db["HOST"] or "127.0.0.1", safe=""),
+                db["PORT"] or 5432,
+                db["NAME"],
             ),
             "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
             "CELERY_TASK_ALWAYS_EAGER": "0",
