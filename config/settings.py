@@ -267,8 +267,13 @@ CELERY_BEAT_SCHEDULE = {
     # Submitted customers whose assessment task was lost are assessed anyway.
     "sweep-submitted-customers": {
         "task": "compliance.onboarding.sweep_submitted",
-        "schedule": 300.0,
+        "schedule": 60.0,
     },
+    # Nothing is left half-way when a message is lost or a worker dies: each sweeper drives on
+    # what its task would have done (all of them idempotent).
+    "sweep-rescreens": {"task": "compliance.screening.sweep_rescreens", "schedule": 300.0},
+    "sweep-backtests": {"task": "compliance.monitoring.sweep_backtests", "schedule": 300.0},
+    "sweep-lost-drafts": {"task": "reporting.sweep_lost_drafts", "schedule": 300.0},
     "open-due-reviews": {"task": "kyc.open_due_reviews", "schedule": crontab(minute=15, hour=1)},
     "generate-ctrs": {"task": "reporting.generate_ctrs", "schedule": crontab(minute=0, hour="*")},
     # A real goAML adapter answers later; poll for acknowledgements and rejections.
@@ -279,6 +284,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=0, hour="*/6"),
     },
 }
+
+# Sweepers: how long a piece of work may wait before it is taken for lost and driven on.
+ONBOARDING_SWEEP_AFTER_SECONDS = int(os.environ.get("ONBOARDING_SWEEP_AFTER_SECONDS", "120"))
+RESCREEN_SWEEP_AFTER_SECONDS = int(os.environ.get("RESCREEN_SWEEP_AFTER_SECONDS", "1800"))
+BACKTEST_SWEEP_AFTER_SECONDS = int(os.environ.get("BACKTEST_SWEEP_AFTER_SECONDS", "900"))
 
 # Integrations (adapters): sandbox implementations are the defaults.
 IDENTITY_PROVIDER = os.environ.get("IDENTITY_PROVIDER", "kyc.verification.SandboxVerisys")

@@ -141,3 +141,32 @@ def due_soon(days: int = 2, now: datetime | None = None) -> QuerySet[Report]:
 
 def reports_for_customers(customer_ids: Iterable[object]) -> QuerySet[Report]:
     return Report.objects.filter(customer_id__in=list(customer_ids)).order_by("created_at")
+
+
+# A draft task normally runs within seconds of its decision; past this it was lost.
+LOST_DRAFT_AFTER = timedelta(minutes=5)
+
+
+def lost_draft_origins() -> tuple[list[tuple], list]:
+    """(case id, decision id) of approved STR decisions and ids of confirmed true matches whose
+    draft report does not exist though it should have been made by now."""
+    from compliance.cases.models import Decision
+    from compliance.screening.models import ScreeningHit
+
+    cutoff = timezone.now() - LOST_DRAFT_AFTER
+    drafted = set(
+        Report.objects.filter(origin__regex=r"^(case|screening_hit):").values_list(
+            "origin", flat=True
+        )
+    )
+    decisions = Decision.objects.filter(
+        kind=Decision.Kind.STR_DECISION,
+        status=Decision.Status.APPROVED,
+        decided_at__lt=cutoff,
+    ).values_list("case_id", "pk")
+    cases = [(case_id, pk) for case_id, pk in decisions if f"case:{case_id}" not in drafted]
+    confirmed = ScreeningHit.objects.filter(
+        status=ScreeningHit.Status.TRUE_MATCH, confirmed_at__lt=cutoff
+    ).values_list("pk", flat=True)
+    hits = [pk for pk in confirmed if f"screening_hit:{pk}" not in drafted]
+    return cases, hits

@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from core.actors import Actor
-from reporting import services
+from reporting import selectors, services
 from reporting.models import Report
 
 
@@ -69,3 +69,17 @@ def fetch_outcomes() -> int:
         if services.fetch_outcome(report=report).status != Report.Status.SUBMITTED:
             changed += 1
     return changed
+
+
+@shared_task(name="reporting.sweep_lost_drafts", ignore_result=True)
+def sweep_lost_drafts() -> int:
+    """Beat: STR and STR-F drafts whose task was lost (broker down, worker killed) are drafted.
+
+    Drafting is idempotent per origin, so a draft that is merely slow is not made twice.
+    """
+    cases, hits = selectors.lost_draft_origins()
+    for case_id, decision_id in cases:
+        draft_str.delay(str(case_id), str(decision_id))
+    for hit_id in hits:
+        draft_strf.delay(str(hit_id))
+    return len(cases) + len(hits)

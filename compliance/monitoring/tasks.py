@@ -38,3 +38,12 @@ def sweep_pending() -> int:
 @shared_task(name="compliance.monitoring.run_backtest", ignore_result=True)
 def run_backtest(backtest_id: str) -> str:
     return backtests.run_backtest(backtest_id=backtest_id).status
+
+
+@shared_task(name="compliance.monitoring.sweep_backtests", ignore_result=True)
+def sweep_backtests() -> int:
+    """Beat: backtests whose task was lost, or whose worker died mid-run, are run again."""
+    ids = backtests.requeue_stranded_backtests()
+    for backtest_id in ids:
+        run_backtest.delay(str(backtest_id))
+    return len(ids)

@@ -5,13 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
 
 from compliance.onboarding import services
-
-# A customer still submitted/verifying after this long lost its task (broker down at submit,
-# worker killed): the sweeper enqueues it again; the assessment is safe to repeat.
-STUCK_AFTER = timedelta(minutes=10)
 
 
 @shared_task(name="compliance.onboarding.assess_customer", ignore_result=True)
@@ -36,7 +33,9 @@ def sweep_submitted_task() -> int:
     """Beat: re-enqueue assessments whose task was lost."""
     from kyc.models import Customer
 
-    cutoff = timezone.now() - STUCK_AFTER
+    # A customer still submitted/verifying after this long lost its task (broker down at
+    # submit, worker killed): enqueue it again; the assessment is safe to repeat.
+    cutoff = timezone.now() - timedelta(seconds=settings.ONBOARDING_SWEEP_AFTER_SECONDS)
     stuck = Customer.objects.filter(
         status__in=[Customer.Status.SUBMITTED, Customer.Status.VERIFYING],
         status_changed_at__lt=cutoff,

@@ -107,3 +107,26 @@ def import_scheduled_lists() -> dict[str, str]:
             logger.error("watchlist import %s from %s failed: %s", source, location, error)
             outcome[source] = f"failed: {error}"
     return outcome
+
+
+@shared_task(name="compliance.screening.sweep_rescreens", ignore_result=True)
+def sweep_rescreens() -> int:
+    """Beat: a delta rescreen that never finished (task lost, worker killed) is planned again.
+
+    Re-planning repeats the whole delta; recording hits is idempotent, so nothing doubles.
+    """
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    stuck_after = timedelta(seconds=settings.RESCREEN_SWEEP_AFTER_SECONDS)
+    versions = WatchlistVersion.objects.filter(
+        rescreen_finished_at__isnull=True,
+        imported_at__lt=now - stuck_after,
+        imported_at__gte=now - timedelta(days=7),
+    ).exclude(rescreen_started_at__gte=now - stuck_after)
+    ids = list(versions.values_list("pk", flat=True))
+    for version_id in ids:
+        rescreen_delta.delay(version_id)
+    return len(ids)

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from compliance.monitoring import selectors
@@ -149,3 +151,24 @@ def _run(backtest: Backtest) -> None:
         "customers_examined": len(customer_ids),
         "samples": samples,
     }
+
+
+def requeue_stranded_backtests() -> list:
+    """Backtests queued too long, or running past the task time limit (their worker died),
+    back to ``queued``; returns their ids for the caller to enqueue."""
+    now = timezone.now()
+    queued_before = now - timedelta(seconds=settings.BACKTEST_SWEEP_AFTER_SECONDS)
+    running_before = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    with transaction.atomic():
+        stranded = list(
+            Backtest.objects.select_for_update(skip_locked=True)
+            .filter(
+                Q(status=Backtest.Status.QUEUED, created_at__lt=queued_before)
+                | Q(status=Backtest.Status.RUNNING, started_at__lt=running_before)
+            )
+            .values_list("pk", flat=True)
+        )
+        Backtest.objects.filter(pk__in=stranded, status=Backtest.Status.RUNNING).update(
+            status=Backtest.Status.QUEUED, updated_at=now
+        )
+    return stranded
