@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -96,25 +97,20 @@ def postgres_url(root: Path, *, durable: bool = True) -> str:
     return f"postgres://postgres@{quote(str(socket_dir), safe='')}/{DATABASE_NAME}"
 
 
-def stop_postgres(root: Path) -> None:
-    pgdata = root / "pg"
-    if not (pgdata / "postmaster.pid").exists():
-        return
-    import pwd
-
-    from pgserver import pg_ctl
-
-    user = "pgserver" if os.geteuid() == 0 and _user_exists("pgserver", pwd) else None
-    with contextlib.suppress(subprocess.CalledProcessError):
-        pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=user)
-
-
-def _user_exists(name: str, pwd) -> bool:
+def stop_postgres(root: Path, timeout: float = 30) -> None:
+    """Fast shutdown (SIGINT to the postmaster: sessions are ended, work is rolled back)."""
+    pidfile = root / "pg" / "postmaster.pid"
     try:
-        pwd.getpwnam(name)
-    except KeyError:
-        return False
-    return True
+        pid = int(pidfile.read_text().splitlines()[0])
+    except (FileNotFoundError, ValueError, IndexError):
+        return
+    try:
+        os.kill(pid, signal.SIGINT)
+    except ProcessLookupError:
+        return
+    deadline = time.monotonic() + timeout
+    while pidfile.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 # -- Redis ------------------------------------------------------------------------------------
