@@ -22,7 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "integration"))
 
-from demo_stack import (  # noqa: E402 - the path above makes the shared driver importable
+# The path above makes the shared driver importable.
+from demo_stack import (
     DemoStack,
     drive,
     sample_customers,
