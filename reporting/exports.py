@@ -35,6 +35,7 @@ from compliance.screening.models import ScreeningHit
 from core import audit
 from core.actors import Actor
 from core.models import AuditEvent
+from core.replica import reads_from_replica
 from kyc.models import Customer
 from reporting.models import Report
 
@@ -146,6 +147,7 @@ event proves that no event was changed or removed.
 """
 
 
+@reads_from_replica
 def build_inspection_export(
     *,
     actor: Actor,

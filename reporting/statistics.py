@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from compliance.cases.models import Case
 from compliance.monitoring.models import Alert
+from core.replica import reads_from_replica
 from kyc.models import Customer
 from reporting.models import Report
 
@@ -83,6 +84,7 @@ def _counts(queryset, key: str) -> dict[str, int]:
     return {(row[key] or "unknown"): row["n"] for row in rows}
 
 
+@reads_from_replica
 def monthly_summary(year: int, month: int) -> MonthlySummary:
     start, end = month_bounds(year, month)
     customers = _counts(

@@ -27,6 +27,7 @@ from compliance.monitoring.models import Alert, AlertTransaction, Transaction
 from compliance.onboarding.models import OnboardingAssessment
 from compliance.screening.models import ScreeningHit
 from core.business_calendar import KARACHI
+from core.replica import reads_from_replica
 from kyc.models import Customer, PeriodicReview
 
 LIST_LIMIT = 100
@@ -156,6 +157,7 @@ def reports_due(now: datetime) -> dict[str, Any]:
     }
 
 
+@reads_from_replica
 def dashboard_figures(*, user: Any = None, now: datetime | None = None) -> DashboardFigures:
     now = now or timezone.now()
     counts, oldest = onboarding_queue()
