@@ -20,7 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "integration"))
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(PROJECT_ROOT), str(PROJECT_ROOT / "tests" / "integration")]
 
 # The path above makes the shared driver importable.
 from demo_stack import (
