@@ -1,7 +1,7 @@
 """The one writer of the audit trail, and the chain verifier.
 
 Each event's hash covers its content and the previous event's hash, so any edit or deletion
-breaks the chain from that point on. Writers serialize on an advisory lock (PostgreSQL) so the
+breaks the chain from that point on. Writers serialize on a PostgreSQL advisory lock so the
 chain stays linear under concurrency.
 """
 
@@ -70,9 +70,8 @@ class Entry:
 
 
 def _lock_chain() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK_KEY])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK_KEY])
 
 
 def _build(entry: Entry, prev_hash: str, now: datetime, request_id: str) -> AuditEvent:

@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
@@ -57,21 +56,15 @@ def profile_for(
 
 def _any_of(ids: list) -> RawSQL | list:
     # PostgreSQL: one array parameter instead of one placeholder per id, so a 2,000-id batch
-    # stays cheap to build, send and plan. Elsewhere (the SQLite demo) a plain IN list.
-    if connection.vendor != "postgresql":
-        return ids
+    # stays cheap to build, send and plan.
     return RawSQL("SELECT unnest(%s::uuid[])", (ids,))
 
 
 def _latest_verifications(ids: list) -> dict[Any, str]:
     rows = IdentityVerification.objects.filter(customer_id__in=_any_of(ids))
-    if connection.vendor == "postgresql":  # DISTINCT ON: the latest row per customer
-        latest = rows.order_by("customer_id", "-created_at").distinct("customer_id")
-        return dict(latest.values_list("customer_id", "result_code"))
-    outcomes: dict[Any, str] = {}
-    for customer_id, code in rows.order_by("created_at").values_list("customer_id", "result_code"):
-        outcomes[customer_id] = code  # later rows overwrite earlier ones
-    return outcomes
+    # DISTINCT ON: the latest row per customer.
+    latest = rows.order_by("customer_id", "-created_at").distinct("customer_id")
+    return dict(latest.values_list("customer_id", "result_code"))
 
 
 def profiles_for_batch(customers: Sequence[Any]) -> dict[object, RiskProfile]:

@@ -138,8 +138,6 @@ def _among(model: type[Model], field: str, ids: list) -> Q | RawSQL:
     """``field`` (a UUID column) is one of ``ids``. PostgreSQL: ``= ANY(array)``, one parameter
     however many ids, and no join for the planner to get wrong (with a table's statistics not
     yet updated after a bulk insert, ``IN (SELECT unnest(...))`` can become a nested loop)."""
-    if connection.vendor != "postgresql":  # the SQLite demo: a plain IN list
-        return Q(**{f"{field}__in": ids})
     # Names from the model's own metadata; the ids travel as a parameter.
     column = f'"{model._meta.db_table}"."{model._meta.get_field(field).column}"'
     return RawSQL(f"{column} = ANY(%s::uuid[])", (ids,), BooleanField())  # noqa: S611
@@ -160,19 +158,9 @@ def _lock(ids: list) -> dict[Any, _Locked]:
 
 
 def _write(rows: list[tuple[Any, _Planned]], now) -> None:
-    """One UPDATE for the batch. On PostgreSQL an UPDATE ... FROM unnest(arrays): four array
+    """One UPDATE for the batch: an UPDATE ... FROM unnest(arrays), four array
     parameters whatever the size (Django's bulk_update builds a CASE per column, several times
     slower for thousands of rows)."""
-    if connection.vendor != "postgresql":  # the SQLite demo: few rows, the ORM will do
-        Customer.objects.bulk_update(
-            [
-                Customer(id=pk, risk_score=p.score, risk_level=p.level,
-                         next_review_due=p.next_review_due, risk_scored_at=now, updated_at=now)
-                for pk, p in rows
-            ],
-            ["risk_score", "risk_level", "next_review_due", "risk_scored_at", "updated_at"],
-        )  # fmt: skip
-        return
     sql = (
         f"UPDATE {Customer._meta.db_table} AS c SET risk_score = v.score, "  # noqa: S608
         "risk_level = v.level, next_review_due = v.due, risk_scored_at = %s, updated_at = %s "

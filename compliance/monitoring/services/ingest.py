@@ -244,10 +244,7 @@ def _duplicate_or_conflict(index: int, stored: tuple[str, str], digest: str) -> 
 
 def _copy(rows: list[dict[str, Any]]) -> None:
     """PostgreSQL COPY: the bulk path's insert, several times faster than an INSERT of the
-    same rows built by the ORM. Elsewhere (the SQLite demo) ``bulk_create``."""
-    if connection.vendor != "postgresql":
-        Transaction.objects.bulk_create([Transaction(**row) for row in rows])
-        return
+    same rows built by the ORM."""
     from psycopg.types.json import Jsonb
 
     fields = Transaction._meta.concrete_fields
