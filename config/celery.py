@@ -8,7 +8,7 @@ import os
 import socket
 
 from celery import Celery, bootsteps
-from celery.signals import before_task_publish
+from celery.signals import beat_init, before_task_publish
 from kombu import Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -66,3 +66,9 @@ def _beat_tick(sender=None, **kwargs) -> None:
     # Only beat publishes the tick task, so this runs in beat's process.
     if sender == BEAT_TICK_TASK:
         _record_heartbeat(f"beat@{socket.gethostname()}", "beat")
+
+
+@beat_init.connect
+def _beat_started(sender=None, **kwargs) -> None:
+    # Alive from its first second, not from its first tick.
+    _record_heartbeat(f"beat@{socket.gethostname()}", "beat")
