@@ -10,6 +10,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
+from compliance.monitoring import dispatch
 from compliance.monitoring.services import backtests, evaluation, ingest
 
 
@@ -38,3 +39,15 @@ def sweep_pending() -> int:
 @shared_task(name="compliance.monitoring.run_backtest", ignore_result=True)
 def run_backtest(backtest_id: str) -> str:
     return backtests.run_backtest(backtest_id=backtest_id).status
+
+
+def _send_batch(ids: list[str], **options) -> None:
+    evaluate_batch.apply_async(args=[ids], **options)
+
+
+def _send_backtest(backtest_id: str) -> None:
+    run_backtest.delay(backtest_id)
+
+
+dispatch.register(dispatch.EVALUATE_BATCH, _send_batch)
+dispatch.register(dispatch.RUN_BACKTEST, _send_backtest)

@@ -119,6 +119,11 @@ class AlertSerializer(serializers.ModelSerializer):
     severity = serializers.ChoiceField(choices=Severity.values)
     score = DecimalStringField(places=0)
     transactions = serializers.SerializerMethodField()
+    episode = serializers.CharField(
+        source="dedupe_key",
+        help_text="Stable key of the pattern instance (rule version, customer, event-time "
+        "episode): the same transactions give the same episode whatever their arrival order.",
+    )
 
     class Meta:
         model = Alert
@@ -133,6 +138,7 @@ class AlertSerializer(serializers.ModelSerializer):
             "status",
             "explanation",
             "transactions",
+            "episode",
             "created_at",
         ]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
+from typing import ClassVar
 
 from . import explain
 from .base import (
@@ -100,6 +101,8 @@ class DormantReactivation(Typology):
 
     code = "DORMANT_REACTIVATION"
     title = "Dormant account reactivated"
+    # Reads the transaction before its window (the last activity before the quiet gap).
+    reads_previous: ClassVar[bool] = True
 
     dormant_period: timedelta = field(
         default=timedelta(days=180),
