@@ -58,11 +58,6 @@ def batch_max() -> int:
     return int(_number("MONITORING_BATCH_MAX", 5000))
 
 
-def claim_horizon() -> timedelta:
-    """How far past a batch's last transaction those other pending transactions may lie."""
-    return timedelta(hours=_number("MONITORING_CLAIM_HORIZON_HOURS", 168))
-
-
 def future_skew() -> timedelta:
     """``occurred_at`` may lie at most this far in the future (clock skew between the exchange
     and us); further is refused."""

@@ -37,7 +37,7 @@ from typing import Any
 from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
-from compliance.monitoring import rulebook, selectors
+from compliance.monitoring import conf, rulebook, selectors
 from compliance.monitoring.models import Transaction
 from compliance.monitoring.rulebook import LoadedRule
 from compliance.monitoring.sanctions import ScreeningSanctions
@@ -113,7 +113,7 @@ def _evaluate(ids: list, now: datetime, rules: list | None) -> BatchOutcome:
         customer_ids = sorted({tx.customer_id for tx in txs})
         serialize_customers(customer_ids)
         lap("claim+lock")
-        txs += _claim_pending(customer_ids, now)
+        txs += _claim_pending(customer_ids, now, conf.batch_max() - given)
         txs.sort(key=order_key)
         new_ids = {tx.id for tx in txs}
         start = txs[0].occurred_at - lookback
@@ -306,15 +306,18 @@ def _claim(ids: Sequence, now: datetime) -> list[TxView]:
     return _claim_where("id = ANY(%s::uuid[])", ["{" + ",".join(valid) + "}"], now, pks=valid)
 
 
-def _claim_pending(customer_ids: Sequence[str], now: datetime) -> list[TxView]:
-    """The batch customers' other pending transactions, evaluated now while their history is
-    loaded (under a backlog one load then serves many). With the customers locked, nothing of
-    theirs that an earlier batch left pending waits behind this one."""
+def _claim_pending(customer_ids: Sequence[str], now: datetime, room: int) -> list[TxView]:
+    """The batch customers' other pending transactions (earliest first, up to ``room``),
+    evaluated now while their history is loaded: under a backlog one load serves many, and
+    fewer later batches re-evaluate what this one screened."""
+    if room <= 0:
+        return []
     return _claim_where(
         "customer_id = ANY(%s::uuid[])",
         ["{" + ",".join(customer_ids) + "}"],
         now,
         customers=customer_ids,
+        limit=room,
     )
 
 
@@ -325,6 +328,7 @@ def _claim_where(
     *,
     pks: Sequence[str] = (),
     customers: Sequence[str] = (),
+    limit: int | None = None,
 ) -> list[TxView]:
     pending, screened = Transaction.Status.PENDING, Transaction.Status.SCREENED
     if connection.vendor == "postgresql":
@@ -335,17 +339,18 @@ def _claim_where(
         sql = (
             f"UPDATE {table} SET status = %s, screened_at = %s, updated_at = %s WHERE id IN "  # noqa: S608
             f"(SELECT id FROM {table} WHERE {condition} AND status = %s "
+            f"{'ORDER BY occurred_at LIMIT %s ' if limit else ''}"
             f"FOR NO KEY UPDATE SKIP LOCKED) RETURNING {columns}"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [screened, now, now, *params, pending])
+            cursor.execute(sql, [screened, now, now, *params, pending, *([limit] if limit else [])])
             rows = cursor.fetchall()
     else:
         found = Transaction.objects.select_for_update(skip_locked=True, no_key=True).filter(
             status=pending
         )
         found = found.filter(pk__in=pks) if pks else found.filter(customer_id__in=customers)
-        rows = list(found.values_list(*selectors.TX_COLUMNS))
+        rows = list(found.order_by("occurred_at").values_list(*selectors.TX_COLUMNS)[:limit])
         Transaction.objects.filter(pk__in=[row[0] for row in rows]).update(
             status=screened, screened_at=now, updated_at=now
         )
