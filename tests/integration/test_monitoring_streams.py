@@ -10,6 +10,7 @@ not onboarding).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -37,6 +38,8 @@ from reporting.models import Report
 pytestmark = pytest.mark.worker
 SAMPLE = Path(os.environ.get("NIGRAAN_MONITORING_SAMPLE", "/work/shared/data/monitoring"))
 CHUNK = 100  # transactions per bulk request
+LIMIT = 1200  # the kill test streams the first 1,200 of the month twice (keeps it near a minute)
+DOWN = "amqp://guest:guest@127.0.0.1:1//"  # nothing listens on port 1
 
 
 @pytest.fixture
@@ -83,13 +86,16 @@ def _customers(sample: dict, prefix: str) -> None:
     )
 
 
-def _stream(sample: dict, prefix: str, order: str, clients: int = 1, kill=None) -> None:
-    """POST the month in ``order`` (time, reversed, shuffled) from ``clients`` threads, CHUNK
-    per request; ``kill()`` runs once, a third of the way in."""
+def _stream(
+    sample: dict, prefix: str, order: str, clients: int = 1, kill=None, limit=None, hooks=None
+) -> None:
+    """POST the month (its first ``limit`` transactions) in ``order`` (time, reversed,
+    shuffled) from ``clients`` threads, CHUNK per request; ``kill()`` runs in a thread of its
+    own a third of the way in; ``hooks[i]()`` runs before request ``i``."""
     _customers(sample, prefix)
     bodies = [
         {**b, "external_id": prefix + b["external_id"], "customer": prefix + b["customer"]}
-        for b in sample["transactions"]
+        for b in sample["transactions"][:limit]
     ]
     bodies.sort(key=lambda b: (b["occurred_at"], b["external_id"]))
     if order == "reversed":
@@ -109,6 +115,8 @@ def _stream(sample: dict, prefix: str, order: str, clients: int = 1, kill=None) 
                     if not queue:
                         return
                     index, chunk = queue.pop(0)
+                if hooks and index in hooks:
+                    hooks[index]()
                 if kill is not None and index == len(chunks) // 3:
                     killers.append(threading.Thread(target=kill))
                     killers[-1].start()
@@ -127,19 +135,41 @@ def _stream(sample: dict, prefix: str, order: str, clients: int = 1, kill=None) 
     assert not failures, failures[:3]
 
 
-def _wait_screened(prefix: str, worker_output, deadline_s: float = 120) -> None:
-    """Until nothing of this delivery is pending; a stall of 10 s runs the sweeper, as beat
+def _wait_screened(prefix: str, worker_output, deadline_s: float = 120) -> int:
+    """Until nothing of this delivery is pending; a stall of 4 s runs the sweeper, as beat
     would (after a killed worker the broker redelivers, and the sweeper is the safety net)."""
     rows = Transaction.objects.filter(external_id__startswith=prefix, status="pending")
     deadline, last, moved = time.monotonic() + deadline_s, -1, time.monotonic()
+    swept = 0
     while (left := rows.count()) and time.monotonic() < deadline:
         if left != last:
             last, moved = left, time.monotonic()
-        elif time.monotonic() - moved > 10:
-            services.sweep_pending(older_than=timedelta(0))
+        elif time.monotonic() - moved > 4:
+            swept += services.sweep_pending(older_than=timedelta(0))
             moved = time.monotonic()
         time.sleep(0.2)
     assert not rows.exists(), worker_output()[-3000:]
+    return swept
+
+
+@contextlib.contextmanager
+def _broker_at(url: str):
+    """Enqueue through the broker at ``url`` (a port where nothing listens: the broker is
+    down) for a while, then through the real one again."""
+    from config.celery import app
+
+    saved = app.conf.broker_url, app.conf.broker_write_url
+
+    def point(read: str, write: str | None) -> None:
+        app.conf.broker_url, app.conf.broker_write_url = read, write
+        app._pool = None  # the connection and producer pools are keyed by the URL
+        app.amqp._producer_pool = None
+
+    point(url, url)
+    try:
+        yield
+    finally:
+        point(*saved)
 
 
 def _names(prefix: str) -> dict[str, str]:
@@ -294,8 +324,9 @@ def test_a_worker_killed_mid_stream_changes_no_alert_webhook_or_ctr(
     )
     queues = f"{own_queue},reports"
     worker = real_worker(queues=queues, concurrency=2)
-    _stream(sample, "CL-", "time")
+    _stream(sample, "CL-", "time", limit=LIMIT)
     _wait_screened("CL-", worker.output)
+    chunks = range(0, LIMIT, CHUNK)
 
     killed = []
 
@@ -312,10 +343,17 @@ def test_a_worker_killed_mid_stream_changes_no_alert_webhook_or_ctr(
         finally:
             connections.close_all()
 
-    _stream(sample, "KL-", "time", kill=kill)
+    outage = contextlib.ExitStack()
+    hooks = {  # while the worker is dead, the broker goes down for a sixth of the stream
+        len(chunks) // 2: lambda: outage.enter_context(_broker_at(DOWN)),
+        2 * len(chunks) // 3: outage.close,
+    }
+    _stream(sample, "KL-", "time", kill=kill, limit=LIMIT, hooks=hooks)
+    outage.close()
     assert killed, "the kill must land mid-stream"
     second = real_worker(queues=queues, concurrency=2)
-    _wait_screened("KL-", second.output)
+    swept = _wait_screened("KL-", second.output)
+    assert swept > 0, "what was not enqueued during the outage comes back through the sweeper"
     deadline = time.monotonic() + 60  # CTR drafts are their own tasks on the reports queue
     while time.monotonic() < deadline:
         clean, after_kill = _effects("CL-"), _effects("KL-")

@@ -182,7 +182,8 @@ class TierLimit(Typology):
     def evaluate(self, tx: TxView, ctx: EvaluationContext) -> Finding | None:
         limits = ctx.customer.limits
         configured = (limits.monthly_pkr, limits.daily_pkr, limits.per_transaction_pkr)
-        if not tx.is_movement or all(limit is None for limit in configured):
+        # Limits hold inflows and outflows (base.flow_of); p2p and internal trades have no side.
+        if tx.direction is None or all(limit is None for limit in configured):
             return None
         # Limits run on the customer's calendar: Asia/Karachi days and months.
         local = tx.occurred_at.astimezone(KARACHI)
