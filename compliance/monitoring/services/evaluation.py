@@ -41,7 +41,7 @@ from compliance.monitoring import conf, rulebook, selectors
 from compliance.monitoring.models import Transaction
 from compliance.monitoring.rulebook import LoadedRule
 from compliance.monitoring.sanctions import ScreeningSanctions
-from compliance.monitoring.services import episodes
+from compliance.monitoring.services.episodes import PointFinding, Reconciled, reconcile
 from compliance.monitoring.signals import alert_raised, large_cash_detected
 from compliance.monitoring.typologies.base import (
     CustomerView,
@@ -124,7 +124,7 @@ def _evaluate(ids: list, now: datetime, rules: list | None) -> BatchOutcome:
         windows = _HistoryWindows(histories, customers, lookback)
         sanctions = ScreeningSanctions()
         points = _points(pairs, histories, new_ids)
-        findings: list[episodes.PointFinding] = []
+        findings: list[PointFinding] = []
         for point, rules_here in points:
             ctx = EvaluationContext(
                 customer=windows.customer(point),
@@ -134,10 +134,10 @@ def _evaluate(ids: list, now: datetime, rules: list | None) -> BatchOutcome:
                 sanctions=sanctions,
             )
             for rule, finding in evaluate_all(rules_here, point, ctx):
-                findings.append(episodes.PointFinding(rule, point, finding))
+                findings.append(PointFinding(rule, point, finding))
         lap("rules")
         views = {t.id: t for history in histories.values() for t in history}
-        result = episodes.reconcile(
+        result = reconcile(
             evaluated=[(rule, point) for point, rules_here in points for rule, _ in rules_here],
             findings=findings,
             views=views,
@@ -367,8 +367,8 @@ def _wanted_events() -> set[str]:
 
 def _announce(
     txs: list[TxView],
-    result: episodes.Reconciled,
-    findings: list[episodes.PointFinding],
+    result: Reconciled,
+    findings: list[PointFinding],
     new_ids: set[str],
 ) -> None:
     """Webhooks (queued in this transaction, named for good: a redelivered batch cannot queue
