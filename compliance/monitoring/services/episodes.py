@@ -302,7 +302,16 @@ def reconcile(
                 rekeyed[alert.pk] = alert.dedupe_key
                 alert.dedupe_key = k[2]
         if alert is None:
-            closed = closed_by.get(k, [])
+            # Closed by an officer under this key, or under the key the episode had before a
+            # late transaction moved its anchor.
+            closed = closed_by.get(k) or [
+                c
+                for dead, cs in sorted(closed_by.items())
+                if dead not in live and dead[:2] == k[:2]
+                for c in cs
+                if str(c.customer_id) == episode.customer_id
+                and links[c.pk] & episode.transaction_ids
+            ]
             decided = set().union(*(links[c.pk] for c in closed)) if closed else set()
             if closed and episode.transaction_ids <= decided:
                 continue  # an officer already closed this episode with all of it

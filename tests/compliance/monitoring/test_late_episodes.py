@@ -95,3 +95,17 @@ def test_an_alert_whose_pattern_a_late_transaction_breaks_is_withdrawn(customer)
     assert alert.status == Alert.Status.CLOSED and alert.superseded == "withdrawn"
     assert not _alerts(customer, "DORMANT_REACTIVATION").filter(status="open").exists()
     assert AuditEvent.objects.filter(action="alert.withdrawn", object_id=str(alert.pk)).exists()
+
+
+def test_a_late_transaction_moving_a_closed_episodes_anchor_opens_a_follow_up(customer):
+    first = _structuring(customer, 1, 1.5, 2)
+    evaluate_pending()
+    [closed] = _alerts(customer)
+    Alert.objects.filter(pk=closed.pk).update(status=Alert.Status.CLOSED)
+
+    [late] = _structuring(customer, 0.5)  # earlier than the episode: a new anchor, a new key
+    evaluate_pending()
+
+    follow_up = _alerts(customer).get(status=Alert.Status.OPEN)
+    assert follow_up.follows_id == closed.pk and follow_up.dedupe_key != closed.dedupe_key
+    assert _txs(follow_up) == {*first, late}
