@@ -213,7 +213,6 @@ def _points(
         new = [t for t in history if t.id in new_ids]
         if not new:
             continue
-        new_keys = [order_key(t) for t in new]
         keys = [order_key(t) for t in history]
         # For the rules reading one step further back: the transaction after each new one.
         follower_at: dict[str, datetime] = {}
@@ -221,28 +220,39 @@ def _points(
             i = bisect_right(keys, order_key(t))
             if i < len(history):
                 follower_at[t.id] = history[i].occurred_at
+        # Per rule, the new transactions that can change its findings elsewhere (a deposit
+        # cannot change what structuring finds unless it is cash just under the threshold).
+        relevant = []
+        for rule, runnable in pairs:
+            mine = [t for t in new if _may_affect(runnable, t)]
+            relevant.append((rule, runnable, mine, [order_key(t) for t in mine]))
         for point in history:
             if point.id in new_ids:
                 out.append((point, list(pairs)))
                 continue
             if point.status != screened:
                 continue
-            i = bisect_left(new_keys, order_key(point)) - 1
-            if i < 0:
-                continue
-            latest = new[i]  # the latest new transaction before this one
-            gap = point.occurred_at - latest.occurred_at
-            here = [
-                (rule, runnable)
-                for rule, runnable in pairs
-                if gap <= runnable.lookback
-                or (
-                    _reads_previous(runnable) and _wakes(point, new[: i + 1], follower_at, runnable)
-                )
-            ]
+            at = order_key(point)
+            here = []
+            for rule, runnable, mine, mine_keys in relevant:
+                i = bisect_left(mine_keys, at) - 1
+                if i < 0:
+                    continue
+                if point.occurred_at - mine[i].occurred_at <= runnable.lookback or (
+                    _reads_previous(runnable)
+                    and _wakes(point, mine[: i + 1], follower_at, runnable)
+                ):
+                    here.append((rule, runnable))
             if here:
                 out.append((point, here))
     return out
+
+
+def _may_affect(runnable: Any, tx: TxView) -> bool:
+    """Whether ``tx`` can change this rule's findings at other transactions (rules say so with
+    ``may_affect``; by default any transaction can)."""
+    check = getattr(runnable, "may_affect", None)
+    return True if check is None else bool(check(tx))
 
 
 def _wakes(point: TxView, before: list[TxView], follower_at: dict, runnable: Any) -> bool:

@@ -412,6 +412,12 @@ class Typology(ABC):
         """How much history this rule needs before the transaction it evaluates."""
         return timedelta(0)
 
+    def may_affect(self, tx: TxView) -> bool:
+        """Whether ``tx``, added to a history, can change what this rule finds at the other
+        transactions: a late one re-evaluates them only then. Any transaction, unless a
+        typology knows better (its members)."""
+        return True
+
     @abstractmethod
     def evaluate(self, tx: TxView, ctx: EvaluationContext) -> Finding | None:
         """The finding for ``tx`` given the customer's history, or None when it is clean."""

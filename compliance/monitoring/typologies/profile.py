@@ -54,6 +54,9 @@ class ProfileDeviation(Typology):
     def lookback(self) -> timedelta:
         return self.window * 2
 
+    def may_affect(self, tx: TxView) -> bool:
+        return tx.is_incoming
+
     def evaluate(self, tx: TxView, ctx: EvaluationContext) -> Finding | None:
         declared = ctx.customer.expected_monthly_turnover_pkr
         if declared is None or not tx.is_incoming:
@@ -178,6 +181,9 @@ class TierLimit(Typology):
     @property
     def lookback(self) -> timedelta:
         return timedelta(days=31)
+
+    def may_affect(self, tx: TxView) -> bool:
+        return tx.direction is not None
 
     def evaluate(self, tx: TxView, ctx: EvaluationContext) -> Finding | None:
         limits = ctx.customer.limits
