@@ -354,7 +354,8 @@ def _claim_where(
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, [screened, now, now, *params, pending, *([limit] if limit else [])])
-            rows = cursor.fetchall()
+            # RETURNING gives the rows as updated: screened, as the rules must see them.
+            return [selectors.tx_view(row) for row in cursor.fetchall()]
     else:
         found = Transaction.objects.select_for_update(skip_locked=True, no_key=True).filter(
             status=pending
@@ -364,7 +365,6 @@ def _claim_where(
         Transaction.objects.filter(pk__in=[row[0] for row in rows]).update(
             status=screened, screened_at=now, updated_at=now
         )
-    # RETURNING gives the row as it was updated: screened, as the rules must see it.
     return [replace(selectors.tx_view(row), status=screened) for row in rows]
 
 
