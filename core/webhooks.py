@@ -61,9 +61,18 @@ def emit(event_type: str, data: dict[str, Any]) -> list[WebhookDelivery]:
     return emit_many(event_type, [data])
 
 
-def emit_many(event_type: str, items: Sequence[dict[str, Any]]) -> list[WebhookDelivery]:
+EVENT_NAMESPACE = uuid.UUID("5b0f8c1e-3f7a-4d55-9a43-6c1d1e6b8a21")
+
+
+def emit_many(
+    event_type: str, items: Sequence[dict[str, Any]], *, event_keys: Sequence[str] | None = None
+) -> list[WebhookDelivery]:
     """Queue one event per item for every endpoint that wants it: one endpoint query, one
-    insert and one task per batch, whatever the number of items (batch paths: monitoring)."""
+    insert and one task per batch, whatever the number of items (batch paths: monitoring).
+
+    ``event_keys`` (one per item) name each event for good: the delivery id is derived from
+    the event and the endpoint, so an event emitted again (a redelivered batch) is not queued
+    twice."""
     if not items:
         return []
     endpoints = [e for e in WebhookEndpoint.objects.filter(is_active=True) if e.wants(event_type)]
@@ -71,9 +80,14 @@ def emit_many(event_type: str, items: Sequence[dict[str, Any]]) -> list[WebhookD
         return []
     now = timezone.now()
     deliveries = []
-    for data in items:
+    keys = list(event_keys) if event_keys is not None else [None] * len(items)
+    for data, key in zip(items, keys, strict=True):
         for endpoint in endpoints:
-            delivery_id = uuid.uuid4()
+            delivery_id = (
+                uuid.uuid5(EVENT_NAMESPACE, f"{event_type}:{key}:{endpoint.pk}")
+                if key is not None
+                else uuid.uuid4()
+            )
             body = json.dumps(
                 {"id": str(delivery_id), "type": event_type, "created_at": now, "data": data},
                 cls=DjangoJSONEncoder,
@@ -88,7 +102,9 @@ def emit_many(event_type: str, items: Sequence[dict[str, Any]]) -> list[WebhookD
                     next_attempt_at=now,
                 )
             )
-    WebhookDelivery.objects.bulk_create(deliveries, batch_size=1000)
+    WebhookDelivery.objects.bulk_create(
+        deliveries, batch_size=1000, ignore_conflicts=event_keys is not None
+    )
     ids = [str(d.id) for d in deliveries]
 
     def enqueue() -> None:

@@ -527,7 +527,7 @@ class AlertAdmin(ReadOnlyAdmin):
         "rule_version",
         "is_shadow",
     )
-    list_filter = ("status", "severity", "typology", "is_shadow")
+    list_filter = ("status", "severity", "typology", "is_shadow", "superseded")
     search_fields = ("customer__external_id", "customer__full_name", "customer__legal_name")
     list_select_related = ("customer", "rule", "rule_version__rule")
     date_hierarchy = "created_at"

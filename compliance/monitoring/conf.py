@@ -6,7 +6,7 @@ Read from Django settings when defined there, else from the environment, else th
 from __future__ import annotations
 
 import os
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 
@@ -58,6 +58,22 @@ def batch_max() -> int:
     return int(_number("MONITORING_BATCH_MAX", 5000))
 
 
-def claim_horizon() -> timedelta:
-    """How far past a batch's last transaction those other pending transactions may lie."""
-    return timedelta(hours=_number("MONITORING_CLAIM_HORIZON_HOURS", 168))
+def future_skew() -> timedelta:
+    """``occurred_at`` may lie at most this far in the future (clock skew between the exchange
+    and us); further is refused."""
+    return timedelta(seconds=_number("MONITORING_FUTURE_SKEW_SECONDS", 300))
+
+
+def earliest_occurred_at() -> datetime:
+    """``occurred_at`` before this date is refused (a typo or a placeholder such as year 1)."""
+    raw = getattr(settings, "MONITORING_EARLIEST_OCCURRED_AT", None) or os.environ.get(
+        "MONITORING_EARLIEST_OCCURRED_AT", "2000-01-01"
+    )
+    moment = datetime.fromisoformat(str(raw))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def lateness_horizon() -> timedelta:
+    """A transaction stored longer than this after it occurred is still evaluated, and the
+    alerts it joins say it arrived late and by how much."""
+    return timedelta(days=_number("MONITORING_LATENESS_HORIZON_DAYS", 30))

@@ -26,8 +26,10 @@ prohibited), ``country_of_residence``, ``nationality``, ``expected_monthly_turno
 (-1 when unknown).
 
 ``window``: aggregates over the customer's history up to and including ``tx``, for the last
-24 h, 7 d and 30 d (suffixes ``_24h``, ``_7d``, ``_30d``). Movements are deposits, withdrawals
-and transfers; trades and p2p are not (they only change the form of the money).
+24 h, 7 d and 30 d (suffixes ``_24h``, ``_7d``, ``_30d``). In, out and movement follow the
+typologies' one rule (``typologies.base.flow_of``): deposits, transfers and trades settled on an
+external channel are in or out, p2p is a movement without a side, trades settled inside the
+account are counted as trades only.
 ``count_*``/``sum_pkr_*`` (all movements), ``in_count_*``/``in_sum_pkr_*``,
 ``out_count_*``/``out_sum_pkr_*``, ``cash_count_*``/``cash_sum_pkr_*``, ``trade_count_*``,
 ``distinct_counterparties_*``, ``distinct_counterparties_in_*``,
@@ -129,14 +131,16 @@ class _Bucket:
         if not t.is_movement:
             self.counts["trade_"] += 1
             return
-        side = "in" if t.is_incoming else "out"
-        for prefix in ("", f"{side}_", "cash_") if t.is_cash else ("", f"{side}_"):
+        side = {"in": "in_", "out": "out_"}.get(t.direction or "")  # p2p: a movement, no side
+        prefixes = ("", side, "cash_" if t.is_cash else None)
+        for prefix in [p for p in prefixes if p is not None]:
             self.counts[prefix] += 1
             self.sums[prefix] += t.amount_pkr
         key = t.counterparty_key
         if key:
             self.parties[""].add(key)
-            self.parties[f"_{side}"].add(key)
+            if side:
+                self.parties[f"_{side[:-1]}"].add(key)
 
 
 def _aggregate(tx: TxView, ctx: EvaluationContext) -> WindowAggregates:
@@ -382,6 +386,11 @@ class ExpressionRule:
     @property
     def lookback(self) -> timedelta:
         return max(WINDOWS.values())
+
+    @property
+    def reads_previous(self) -> bool:
+        """``hours_since_previous`` reads the transaction before the windows."""
+        return True
 
     def evaluate(self, tx: TxView, ctx: EvaluationContext) -> Finding | None:
         try:

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from compliance.monitoring import conf
 from core.errors import ValidationFailed
 
 KINDS = ("deposit", "withdrawal", "trade_buy", "trade_sell", "transfer_in", "transfer_out", "p2p")
@@ -145,11 +146,14 @@ def _canonical_decimal(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def parse_transaction(body: Any, *, require_occurred_at: bool = True) -> TransactionInput:
+def parse_transaction(
+    body: Any, *, require_occurred_at: bool = True, now: datetime | None = None
+) -> TransactionInput:
     """The validated transaction, or ``ValidationFailed`` with a message per field.
 
     ``/transactions/check/`` may leave out ``occurred_at`` (it means "now"): the caller passes
-    ``require_occurred_at=False`` and fills it in.
+    ``require_occurred_at=False`` and fills it in. ``occurred_at`` must lie between the earliest
+    date and a small skew past ``now`` (``conf``); older than the lateness horizon is accepted.
     """
     if not isinstance(body, Mapping):
         raise ValidationFailed({"non_field_errors": ["Expected a JSON object."]})
@@ -192,6 +196,8 @@ def parse_transaction(body: Any, *, require_occurred_at: bool = True) -> Transac
     amount = _money(body.get("amount"), "amount", _AMOUNT, 30, fail, positive=True)
     amount_pkr = _money(body.get("amount_pkr"), "amount_pkr", _AMOUNT_PKR, 2, fail)
     occurred_at = _moment(body.get("occurred_at"), fail)
+    if occurred_at is not None:
+        _within_bounds(occurred_at, now or datetime.now(UTC), fail)
     counterparty = _block(body.get("counterparty"), "counterparty", COUNTERPARTY_FIELDS, fail, text)
     country = counterparty.get("country", "")
     if country:
@@ -266,7 +272,24 @@ def _moment(value: Any, fail) -> datetime | None:
     if moment.tzinfo is None or moment.utcoffset() is None:
         fail("occurred_at", "Include the UTC offset (e.g. +05:00 or Z).")
         return None
-    return moment.astimezone(UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:  # year 1 or 9999 shifted past the calendar's ends
+        fail("occurred_at", "Out of the range of dates accepted.")
+        return None
+
+
+def _within_bounds(moment: datetime, now: datetime, fail) -> None:
+    skew, earliest = conf.future_skew(), conf.earliest_occurred_at()
+    if moment > now + skew:
+        minutes = int(skew.total_seconds() // 60)
+        fail(
+            "occurred_at",
+            f"In the future: at most {minutes} minutes after the server's clock "
+            f"({now.isoformat(timespec='seconds')}) is accepted.",
+        )
+    elif moment < earliest:
+        fail("occurred_at", f"Before {earliest.date().isoformat()}, the earliest date accepted.")
 
 
 def _block(value, name, allowed, fail, text) -> dict[str, Any]:

@@ -218,6 +218,11 @@ class RuleVersion(models.Model):
         return self.expression if self.expression else f"{self.template} {self.params}"
 
 
+class Superseded(models.TextChoices):
+    MERGED = "merged", "Merged into the alert of the whole episode"
+    WITHDRAWN = "withdrawn", "Withdrawn: with every transaction known the pattern does not hold"
+
+
 class Alert(PublicModel):
     """A rule's finding about a customer: one pattern in one window, with its transactions.
 
@@ -249,6 +254,23 @@ class Alert(PublicModel):
     status_changed_at = models.DateTimeField(null=True, blank=True)
     transactions = models.ManyToManyField(
         Transaction, through="AlertTransaction", related_name="alerts"
+    )
+    follows = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="follow_ups",
+        help_text="The closed alert of the same episode that late transactions reopened.",
+    )
+    superseded = models.CharField(
+        max_length=10,
+        choices=Superseded.choices,
+        blank=True,
+        help_text="Closed by monitoring because late transactions changed the episode.",
+    )
+    superseded_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
     class Meta:
@@ -284,6 +306,44 @@ class AlertTransaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.alert_id} ← {self.transaction_id}"
+
+
+class RuleFinding(models.Model):
+    """What one rule version found at one transaction: the episode it belongs to and the
+    transactions it covers. Alerts are the union of the findings of one episode, so when a late
+    transaction changes the findings of the transactions after it, their alert is recomputed
+    from these rows alone, whatever the order the transactions arrived in. Derived data, kept
+    current by evaluation (a finding that no longer holds is removed); the alerts and their
+    audit trail are the record."""
+
+    rule = models.ForeignKey(Rule, on_delete=models.PROTECT, related_name="+")
+    rule_version = models.ForeignKey(RuleVersion, on_delete=models.PROTECT, related_name="+")
+    is_shadow = models.BooleanField(default=False)
+    customer = models.ForeignKey("kyc.Customer", on_delete=models.PROTECT, related_name="+")
+    transaction = models.ForeignKey(Transaction, on_delete=models.PROTECT, related_name="+")
+    occurred_at = models.DateTimeField(help_text="The transaction's, for event order.")
+    external_id = models.CharField(max_length=100, help_text="The transaction's, for ties.")
+    typology = models.CharField(max_length=40)
+    dedupe_key = models.CharField(max_length=300)
+    transaction_ids = models.JSONField(default=list)
+    score = models.DecimalField(max_digits=4, decimal_places=3)
+    explanation = models.TextField()
+    facts = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule_version", "is_shadow", "transaction"],
+                name="monitoring_finding_one_per_tx",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["dedupe_key"], name="monitoring_finding_episode"),
+            models.Index(fields=["transaction"], name="monitoring_finding_tx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.typology} at {self.transaction_id}"
 
 
 class CheckAttempt(PublicModel):

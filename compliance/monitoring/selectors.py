@@ -42,6 +42,7 @@ TX_COLUMNS = (
     "has_originator",
     "has_beneficiary",
     "status",
+    "created_at",
 )
 
 # CountryRisk.list_name -> the list names the typologies' parameters speak of.
@@ -133,12 +134,13 @@ def histories(
     customer_ids: Iterable, *, start: datetime, end: datetime | None = None
 ) -> dict[str, tuple[TxView, ...]]:
     """Every stored transaction of these customers from ``start`` (to ``end`` if given), in one
-    query, grouped by customer and sorted by time (pending ones included: they happened)."""
+    query, grouped by customer in event order (``occurred_at``, then ``external_id``; never arrival
+    order), pending ones included: they happened."""
     rows = Transaction.objects.filter(customer_id__in=list(customer_ids), occurred_at__gte=start)
     if end is not None:
         rows = rows.filter(occurred_at__lte=end)
     grouped: dict[str, list[TxView]] = defaultdict(list)
-    for row in rows.order_by("customer_id", "occurred_at", "created_at").values_list(*TX_COLUMNS):
+    for row in rows.order_by("customer_id", "occurred_at", "external_id").values_list(*TX_COLUMNS):
         grouped[str(row[2])].append(tx_view(row))
     return {key: tuple(value) for key, value in grouped.items()}
 

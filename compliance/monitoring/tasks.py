@@ -10,6 +10,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
+from compliance.monitoring import dispatch
 from compliance.monitoring.services import backtests, evaluation, ingest
 
 
@@ -47,3 +48,15 @@ def sweep_backtests() -> int:
     for backtest_id in ids:
         run_backtest.delay(str(backtest_id))
     return len(ids)
+
+
+def _send_batch(ids: list[str], **options) -> None:
+    evaluate_batch.apply_async(args=[ids], **options)
+
+
+def _send_backtest(backtest_id: str) -> None:
+    run_backtest.delay(backtest_id)
+
+
+dispatch.register(dispatch.EVALUATE_BATCH, _send_batch)
+dispatch.register(dispatch.RUN_BACKTEST, _send_backtest)

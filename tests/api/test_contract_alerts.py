@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 ALERTS = f"{API}/alerts/"
 ALERT_FIELDS = {
     "id", "customer", "typology", "rule", "rule_version", "severity", "score", "status",
-    "explanation", "transactions", "created_at",
+    "explanation", "transactions", "episode", "created_at",
 }  # fmt: skip
 FIXED_TYPOLOGIES = {
     "STRUCTURING", "LARGE_CASH", "RAPID_MOVEMENT", "VELOCITY", "PROFILE_DEVIATION",

@@ -62,7 +62,12 @@ class TransactionInSerializer(serializers.Serializer):
     asset = serializers.CharField(help_text='"PKR", "USDT", "BTC" ...')
     amount = serializers.CharField(help_text='Decimal string, e.g. "1500.00"; never a number.')
     amount_pkr = serializers.CharField(help_text="Decimal string: the PKR value at occurred_at.")
-    occurred_at = serializers.DateTimeField(help_text="ISO 8601 with offset.")
+    occurred_at = serializers.DateTimeField(
+        help_text="ISO 8601 with offset. At most MONITORING_FUTURE_SKEW_SECONDS (5 minutes) in "
+        "the future and not before MONITORING_EARLIEST_OCCURRED_AT (2000-01-01), else 400 on "
+        "this field. May arrive late and in any order: alerts are the same; one stored more "
+        "than MONITORING_LATENESS_HORIZON_DAYS (30) after it occurred is flagged on its alerts."
+    )
     counterparty = CounterpartySerializer(required=False)
     originator = PartySerializer(required=False)
     beneficiary = PartySerializer(required=False)
@@ -71,7 +76,9 @@ class TransactionInSerializer(serializers.Serializer):
 
 
 class CheckInSerializer(TransactionInSerializer):
-    occurred_at = serializers.DateTimeField(required=False, help_text="Defaults to now.")
+    occurred_at = serializers.DateTimeField(
+        required=False, help_text="Defaults to now; the same bounds as for /transactions/."
+    )
 
 
 class BulkInSerializer(serializers.Serializer):
@@ -119,6 +126,11 @@ class AlertSerializer(serializers.ModelSerializer):
     severity = serializers.ChoiceField(choices=Severity.values)
     score = DecimalStringField(places=0)
     transactions = serializers.SerializerMethodField()
+    episode = serializers.CharField(
+        source="dedupe_key",
+        help_text="Stable key of the pattern instance (rule version, customer, event-time "
+        "episode): the same transactions give the same episode whatever their arrival order.",
+    )
 
     class Meta:
         model = Alert
@@ -133,6 +145,7 @@ class AlertSerializer(serializers.ModelSerializer):
             "status",
             "explanation",
             "transactions",
+            "episode",
             "created_at",
         ]
 

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from compliance.monitoring import selectors
+from compliance.monitoring import dispatch, selectors
 from compliance.monitoring.models import Backtest, Rule, RuleVersion, Transaction
 from compliance.monitoring.rulebook import build_version
 from compliance.monitoring.sanctions import ScreeningSanctions
@@ -60,9 +60,10 @@ def request_backtest(
     )
 
     def enqueue() -> None:
-        from compliance.monitoring.tasks import run_backtest
-
-        run_backtest.delay(str(backtest.pk))
+        try:
+            dispatch.send(dispatch.RUN_BACKTEST, str(backtest.pk))
+        except Exception:  # broker down: the backtest stays queued, requested again later
+            logger.warning("backtest %s not enqueued", backtest.pk, exc_info=True)
 
     transaction.on_commit(enqueue)
     return backtest

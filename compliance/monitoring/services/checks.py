@@ -32,9 +32,12 @@ from compliance.monitoring.models import CheckAttempt, Transaction
 from compliance.monitoring.sanctions import ScreeningSanctions
 from compliance.monitoring.services.ingest import UNKNOWN_CUSTOMER
 from compliance.monitoring.typologies.base import (
+    EXTERNAL_CHANNELS,
     INCOMING_KINDS,
     KARACHI,
     OUTGOING_KINDS,
+    TRADE_INFLOW_KIND,
+    TRADE_OUTFLOW_KIND,
     EvaluationContext,
     TierLimits,
     TxView,
@@ -93,13 +96,19 @@ def _totals_history(tx: TxView) -> tuple[TxView, ...]:
     movements (the tier-limit rule sums what it is given): ONE aggregate query."""
     if tx.direction is None:
         return ()
-    kinds = INCOMING_KINDS if tx.direction == "in" else OUTGOING_KINDS
+    # The same inflow/outflow rule as the typologies (base.flow_of).
+    if tx.direction == "in":
+        flow = Q(kind__in=INCOMING_KINDS) | Q(kind=TRADE_INFLOW_KIND, channel__in=EXTERNAL_CHANNELS)
+    else:
+        flow = Q(kind__in=OUTGOING_KINDS) | Q(
+            kind=TRADE_OUTFLOW_KIND, channel__in=EXTERNAL_CHANNELS
+        )
     local = tx.occurred_at.astimezone(KARACHI)
     month_start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     day_start = local.replace(hour=0, minute=0, second=0, microsecond=0)
     totals = Transaction.objects.filter(
+        flow,
         customer_id=tx.customer_id,
-        kind__in=kinds,
         occurred_at__gte=month_start,
         occurred_at__lte=tx.occurred_at,
     ).aggregate(

@@ -1,14 +1,24 @@
-"""Batched evaluation: lock a batch of pending transactions, run every live rule, store alerts.
+"""Batched evaluation in event time: claim pending transactions, serialize per customer, run every
+live rule at each transaction whose windows the new ones fall into, and reconcile the alerts.
 
-Per batch, whatever its size: one query locks the rows (``SKIP LOCKED``, so workers never wait
-for each other and a transaction is evaluated by one worker at a time), one loads the customers,
-one loads all their histories for the rules' look-back, one reads the country lists; rules are
-built once per set of live versions. Then alerts are upserted by episode, the rows are marked
-``screened`` and the webhooks queued, all in the same database transaction: a worker killed
-half-way leaves nothing behind, and the batch runs again (redelivered, or swept).
+One batch is one database transaction:
 
-Idempotent: an already screened transaction is skipped; a finding whose episode already has an
-open alert attaches its transactions to that alert instead of opening another.
+1. claim the pending transactions among the ids (``SKIP LOCKED``: a row is claimed by one
+   worker at a time), marked screened at once, so a worker killed before the commit leaves them
+   pending for the redelivered message or the sweeper;
+2. take a PostgreSQL advisory transaction lock per customer of the batch, in one order for every
+   worker (no deadlock): work on one customer is serialized whatever the number of workers and
+   machines, and each batch sees everything the batches before it committed;
+3. claim the customers' other pending transactions too (one history load serves them);
+4. load each customer's history around the new transactions and evaluate every rule at the new
+   transactions (look-back) AND at the stored transactions whose look-back window contains a new
+   one (look-forward): a transaction that arrives late re-evaluates the windows it falls into;
+5. reconcile the alerts from the per-transaction findings (``services.episodes``), queue the
+   webhooks, and commit.
+
+Windows are measured on ``occurred_at`` (ties by ``external_id``), never on arrival or batch
+membership, so the findings at every transaction, hence the alerts, are a function of the stored
+history alone. README "Monitoring" documents the serialization.
 """
 
 from __future__ import annotations
@@ -17,36 +27,38 @@ import contextlib
 import logging
 import time
 import uuid
+import zlib
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
 from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from compliance.monitoring import conf, rulebook, selectors
-from compliance.monitoring.models import Alert, AlertTransaction, Transaction
+from compliance.monitoring.models import Transaction
 from compliance.monitoring.rulebook import LoadedRule
 from compliance.monitoring.sanctions import ScreeningSanctions
+from compliance.monitoring.services.episodes import PointFinding, Reconciled, reconcile
 from compliance.monitoring.signals import alert_raised, large_cash_detected
 from compliance.monitoring.typologies.base import (
     CustomerView,
     EvaluationContext,
-    Finding,
     TxView,
+    order_key,
 )
 from compliance.monitoring.typologies.evaluation import evaluate_all, required_lookback
-from core import audit, webhooks
-from core.actors import Actor
+from core import webhooks
 from core.models import WebhookEndpoint
 
 logger = logging.getLogger(__name__)
-ACTOR = Actor.automated("monitoring")
 RETRYABLE_SQLSTATES = {"40P01", "40001"}  # deadlock detected, serialization failure
 ATTEMPTS = 3
+# The first key of the advisory locks taken on customers (the second is the customer's hash):
+# other features may take advisory locks under their own first key without meeting these.
+CUSTOMER_LOCK_SPACE = 0x4E4D  # "NM": Nigraan monitoring
 
 
 @dataclass(frozen=True)
@@ -56,22 +68,7 @@ class BatchOutcome:
     findings: int = 0
     alerts_created: int = 0
     alerts_extended: int = 0
-
-
-@dataclass
-class _Episode:
-    """Findings of one rule about one episode within the batch, merged."""
-
-    rule: LoadedRule
-    customer_id: str
-    dedupe_key: str
-    finding: Finding
-    transaction_ids: set[str]
-    evaluated: list[str]  # the batch's transactions whose evaluation produced it
-
-    @property
-    def key(self) -> tuple[str, bool, str]:
-        return (self.rule.rule_id, self.rule.is_shadow, self.dedupe_key)
+    reevaluated: int = 0  # earlier-screened transactions evaluated again (look-forward)
 
 
 def evaluate_batch(
@@ -112,65 +109,165 @@ def _evaluate(ids: list, now: datetime, rules: list | None) -> BatchOutcome:
         txs = _claim(ids, now)
         if not txs:
             return BatchOutcome(skipped=len(ids))
-        lap("claim")
-        customer_ids = {tx.customer_id for tx in txs}
-        first = min(tx.occurred_at for tx in txs)
-        start = first - lookback
-        horizon = max(tx.occurred_at for tx in txs) + conf.claim_horizon()
-        histories = selectors.histories(customer_ids, start=start, end=horizon)
-        lap("history")
-        txs += _claim_more(
-            histories, {tx.id for tx in txs}, first, now, conf.batch_max() - len(txs)
-        )
-        txs.sort(key=lambda tx: tx.occurred_at)
-        lap("claim more")
+        given = len(txs)
+        customer_ids = sorted({tx.customer_id for tx in txs})
+        serialize_customers(customer_ids)
+        lap("claim+lock")
+        txs += _claim_pending(customer_ids, now, conf.batch_max() - given)
+        txs.sort(key=order_key)
+        new_ids = {tx.id for tx in txs}
+        start = txs[0].occurred_at - lookback
+        end = _forward_end(pairs, txs[-1].occurred_at)
+        histories = selectors.histories(customer_ids, start=start, end=end)
         customers = selectors.customer_views(customer_ids, history_from=start)
-        lap("customers")
-        sanctions = ScreeningSanctions()
+        lap("history")
         windows = _HistoryWindows(histories, customers, lookback)
-        episodes: dict[tuple, _Episode] = {}
-        findings = 0
-        ctr_due: list[str] = []
-        for tx in txs:
+        sanctions = ScreeningSanctions()
+        points = _points(pairs, histories, new_ids)
+        findings: list[PointFinding] = []
+        for point, rules_here in points:
             ctx = EvaluationContext(
-                customer=windows.customer(tx),
-                history=windows.history(tx),
+                customer=windows.customer(point),
+                history=windows.history(point),
                 now=now,
                 high_risk_countries=countries,
                 sanctions=sanctions,
             )
-            for rule, finding in evaluate_all(pairs, tx, ctx):
-                findings += 1
-                _merge(episodes, rule, tx, finding)
-                if (
-                    not rule.is_shadow
-                    and finding.typology_code == "LARGE_CASH"
-                    and finding.facts.get("ctr_required")
-                ):
-                    ctr_due.append(tx.id)
+            for rule, finding in evaluate_all(rules_here, point, ctx):
+                findings.append(PointFinding(rule, point, finding))
         lap("rules")
-        created, extended, alerts_by_tx = _store(list(episodes.values()), now)
+        views = {t.id: t for history in histories.values() for t in history}
+        result = reconcile(
+            evaluated=[(rule, point) for point, rules_here in points for rule, _ in rules_here],
+            findings=findings,
+            views=views,
+            now=now,
+        )
         lap("alerts")
-        _announce(txs, created, alerts_by_tx, ctr_due)
+        _announce(txs, result, findings, new_ids)
     lap("commit")
     logger.debug(
-        "batch: %d screened (%d given), %d customers, %d history rows, %d alerts new; %s",
-        len(txs), len(ids), len(customer_ids), sum(len(h) for h in histories.values()),
-        len(created), ", ".join(lap.laps),
+        "batch: %d screened (%d given), %d customers, %d points, %d alerts new; %s",
+        len(txs), len(ids), len(customer_ids), len(points), len(result.created),
+        ", ".join(lap.laps),
     )  # fmt: skip
     return BatchOutcome(
         screened=len(txs),
-        skipped=len(ids) - len(txs),
-        findings=findings,
-        alerts_created=len(created),
-        alerts_extended=extended,
+        skipped=len(ids) - given,
+        findings=len(findings),
+        alerts_created=len(result.created),
+        alerts_extended=result.extended,
+        reevaluated=sum(1 for point, _ in points if point.id not in new_ids),
+    )
+
+
+def serialize_customers(customer_ids: Sequence[str]) -> None:
+    """Hold each customer's advisory lock until the end of the database transaction. Taken in
+    one sorted order by every worker, so two batches sharing customers wait for each other and
+    never deadlock; a batch that waited then reads what the other one committed."""
+    if connection.vendor != "postgresql" or not customer_ids:
+        return  # SQLite (the demo) serializes every write anyway
+    keys = sorted({_lock_key(cid) for cid in customer_ids})
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(pg_advisory_xact_lock(%s, k)) FROM "
+            "(SELECT k FROM unnest(%s::int[]) AS k ORDER BY k) AS ordered",
+            [CUSTOMER_LOCK_SPACE, keys],
+        )
+
+
+def _lock_key(customer_id: str) -> int:
+    """A stable signed 32-bit key per customer (a collision only serializes two customers)."""
+    value = zlib.crc32(str(customer_id).encode())
+    return value - (1 << 32) if value >= 1 << 31 else value
+
+
+def _forward_end(pairs: Sequence[tuple[LoadedRule, Any]], last: datetime) -> datetime | None:
+    """How far after the batch the findings it can change lie: the longest look-back past its
+    last transaction; with no end when a rule reads the transaction before its window
+    (dormancy: a late transaction in a quiet gap changes the account's wake-up, however long
+    the gap). In event order nothing lies after the batch, so this costs nothing then."""
+    if any(_reads_previous(runnable) for _, runnable in pairs):
+        return None
+    return last + required_lookback(pairs)
+
+
+def _reads_previous(rule: Any) -> bool:
+    return bool(getattr(rule, "reads_previous", False))
+
+
+def _points(
+    pairs: Sequence[tuple[LoadedRule, Any]],
+    histories: dict[str, tuple[TxView, ...]],
+    new_ids: set[str],
+) -> list[tuple[TxView, list[tuple[LoadedRule, Any]]]]:
+    """Every transaction to evaluate, with the rules to run there: the new ones with every
+    rule, and each earlier-screened one with the rules whose look-back window (from it) holds a
+    new transaction. Transactions still pending that this batch does not own are left to their
+    own batch (which runs after this one commits: the customer lock orders them). A rule that
+    reads the last transaction before its window (dormancy) is also re-run up to one look-back
+    past the transaction that follows a new one."""
+    out = []
+    screened = Transaction.Status.SCREENED
+    for history in histories.values():
+        new = [t for t in history if t.id in new_ids]
+        if not new:
+            continue
+        keys = [order_key(t) for t in history]
+        # For the rules reading one step further back: the transaction after each new one.
+        follower_at: dict[str, datetime] = {}
+        for t in new:
+            i = bisect_right(keys, order_key(t))
+            if i < len(history):
+                follower_at[t.id] = history[i].occurred_at
+        # Per rule, the new transactions that can change its findings elsewhere (a deposit
+        # cannot change what structuring finds unless it is cash just under the threshold).
+        relevant = []
+        for rule, runnable in pairs:
+            mine = [t for t in new if _may_affect(runnable, t)]
+            relevant.append((rule, runnable, mine, [order_key(t) for t in mine]))
+        for point in history:
+            if point.id in new_ids:
+                out.append((point, list(pairs)))
+                continue
+            if point.status != screened:
+                continue
+            at = order_key(point)
+            here = []
+            for rule, runnable, mine, mine_keys in relevant:
+                i = bisect_left(mine_keys, at) - 1
+                if i < 0:
+                    continue
+                if point.occurred_at - mine[i].occurred_at <= runnable.lookback or (
+                    _reads_previous(runnable)
+                    and _wakes(point, mine[: i + 1], follower_at, runnable)
+                ):
+                    here.append((rule, runnable))
+            if here:
+                out.append((point, here))
+    return out
+
+
+def _may_affect(runnable: Any, tx: TxView) -> bool:
+    """Whether ``tx`` can change this rule's findings at other transactions (rules say so with
+    ``may_affect``; by default any transaction can)."""
+    check = getattr(runnable, "may_affect", None)
+    return True if check is None else bool(check(tx))
+
+
+def _wakes(point: TxView, before: list[TxView], follower_at: dict, runnable: Any) -> bool:
+    """A new transaction became the last one before ``point``'s window: the one after it lies
+    within the window."""
+    return any(
+        point.occurred_at - follower_at.get(t.id, t.occurred_at) <= runnable.lookback
+        for t in before
     )
 
 
 class _HistoryWindows:
     """Each transaction sees exactly its own look-back, whatever else the batch loaded: the
-    findings (and their de-duplication keys) then depend on the stored history alone, never on
-    which transactions happened to share a batch."""
+    findings (and their episode keys) then depend on the stored history alone, never on which
+    transactions happened to share a batch."""
 
     def __init__(self, histories: dict, customers: dict, lookback: timedelta):
         self.histories = histories
@@ -198,6 +295,14 @@ class _HistoryWindows:
         return replace(profile, last_activity_before=before)
 
 
+def _valid_ids(ids: Sequence) -> list[str]:
+    valid = []
+    for pk in ids:
+        with contextlib.suppress(ValueError, TypeError, AttributeError):
+            valid.append(str(uuid.UUID(str(pk))))
+    return valid
+
+
 def _claim(ids: Sequence, now: datetime) -> list[TxView]:
     """Take the still-pending transactions among ``ids`` for this batch: rows another worker
     holds are skipped (SKIP LOCKED), the rest are marked screened at once, inside the batch's
@@ -205,213 +310,62 @@ def _claim(ids: Sequence, now: datetime) -> list[TxView]:
     On PostgreSQL one statement locks, marks and returns them. The lock is NO KEY UPDATE: other
     workers' alert links check their foreign key to these rows with KEY SHARE, which it lets
     through (a plain FOR UPDATE makes two workers wait on each other at commit)."""
-    valid = []
-    for pk in ids:
-        with contextlib.suppress(ValueError, TypeError, AttributeError):
-            valid.append(str(uuid.UUID(str(pk))))
+    valid = _valid_ids(ids)
     if not valid:
         return []
+    return _claim_where("id = ANY(%s::uuid[])", ["{" + ",".join(valid) + "}"], now, pks=valid)
+
+
+def _claim_pending(customer_ids: Sequence[str], now: datetime, room: int) -> list[TxView]:
+    """The batch customers' other pending transactions (earliest first, up to ``room``),
+    evaluated now while their history is loaded: under a backlog one load serves many, and
+    fewer later batches re-evaluate what this one screened."""
+    if room <= 0:
+        return []
+    return _claim_where(
+        "customer_id = ANY(%s::uuid[])",
+        ["{" + ",".join(customer_ids) + "}"],
+        now,
+        customers=customer_ids,
+        limit=room,
+    )
+
+
+def _claim_where(
+    condition: str,
+    params: list,
+    now: datetime,
+    *,
+    pks: Sequence[str] = (),
+    customers: Sequence[str] = (),
+    limit: int | None = None,
+) -> list[TxView]:
     pending, screened = Transaction.Status.PENDING, Transaction.Status.SCREENED
     if connection.vendor == "postgresql":
         quote = connection.ops.quote_name
         table = quote(Transaction._meta.db_table)
         columns = ", ".join(quote(c) for c in selectors.TX_COLUMNS)
-        # Identifiers come from the model, values are parameters.
+        # Identifiers come from the model, the condition from this module, values are parameters.
         sql = (
             f"UPDATE {table} SET status = %s, screened_at = %s, updated_at = %s WHERE id IN "  # noqa: S608
-            f"(SELECT id FROM {table} WHERE id = ANY(%s::uuid[]) AND status = %s "
+            f"(SELECT id FROM {table} WHERE {condition} AND status = %s "
+            f"{'ORDER BY occurred_at LIMIT %s ' if limit else ''}"
             f"FOR NO KEY UPDATE SKIP LOCKED) RETURNING {columns}"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [screened, now, now, "{" + ",".join(valid) + "}", pending])
+            cursor.execute(sql, [screened, now, now, *params, pending, *([limit] if limit else [])])
+            # RETURNING gives the rows as updated: screened, as the rules must see them.
             return [selectors.tx_view(row) for row in cursor.fetchall()]
-    rows = list(
-        Transaction.objects.select_for_update(skip_locked=True, no_key=True)
-        .filter(pk__in=valid, status=pending)
-        .values_list(*selectors.TX_COLUMNS)
-    )
-    Transaction.objects.filter(pk__in=[row[0] for row in rows]).update(
-        status=screened, screened_at=now, updated_at=now
-    )
-    return [selectors.tx_view(row) for row in rows]
-
-
-def _claim_more(
-    histories: dict[str, tuple[TxView, ...]],
-    batch: set[str],
-    first: datetime,
-    now: datetime,
-    room: int,
-) -> list[TxView]:
-    """The batch customers' other pending transactions, evaluated now while their history is
-    loaded. Under a backlog one history load then serves many transactions. Only those at or
-    after the batch's first transaction: the loaded history covers their look-back."""
-    if room <= 0:
-        return []
-    candidates = {
-        tx.id: tx
-        for history in histories.values()
-        for tx in history
-        if tx.status == Transaction.Status.PENDING
-        and tx.id not in batch
-        and tx.occurred_at >= first
-    }
-    if not candidates:
-        return []
-    wanted = sorted(candidates, key=lambda pk: candidates[pk].occurred_at)[:room]
-    return [candidates[tx.id] for tx in _claim(wanted, now)]
-
-
-def _merge(episodes: dict, rule: LoadedRule, tx: TxView, finding: Finding) -> None:
-    key = (rule.rule_id, rule.is_shadow, finding.dedupe_key)
-    episode = episodes.get(key)
-    if episode is None:
-        episodes[key] = _Episode(
-            rule=rule,
-            customer_id=tx.customer_id,
-            dedupe_key=finding.dedupe_key,
-            finding=finding,
-            transaction_ids=set(finding.transaction_ids),
-            evaluated=[tx.id],
+    else:
+        found = Transaction.objects.select_for_update(skip_locked=True, no_key=True).filter(
+            status=pending
         )
-        return
-    episode.transaction_ids.update(finding.transaction_ids)
-    episode.evaluated.append(tx.id)
-    # The later finding covers the episode so far: its explanation describes it best.
-    if len(finding.transaction_ids) >= len(episode.finding.transaction_ids):
-        episode.finding = finding
-
-
-def _score(finding: Finding) -> Decimal:
-    return Decimal(str(round(min(max(finding.score, 0.0), 1.0), 3)))
-
-
-def _store(episodes: list[_Episode], now: datetime) -> tuple[list[tuple], int, dict]:
-    """Upsert one alert per episode; returns (new alerts, alerts extended, tx id -> alert ids)."""
-    if not episodes:
-        return [], 0, {}
-    episodes.sort(key=lambda e: e.key)  # one lock order for every worker: no deadlocks
-    open_alerts = _open_alerts(episodes)
-    new = [
-        Alert(
-            id=uuid.uuid4(),
-            customer_id=e.customer_id,
-            typology=e.finding.typology_code,
-            rule_id=e.rule.rule_id,
-            rule_version_id=e.rule.version_id,
-            severity=e.rule.severity,
-            score=_score(e.finding),
-            explanation=e.finding.explanation,
-            facts=_json_facts(e.finding.facts),
-            dedupe_key=e.dedupe_key,
-            is_shadow=e.rule.is_shadow,
-            finding_size=len(e.finding.transaction_ids),
-            created_at=now,
-            updated_at=now,
+        found = found.filter(pk__in=pks) if pks else found.filter(customer_id__in=customers)
+        rows = list(found.order_by("occurred_at").values_list(*selectors.TX_COLUMNS)[:limit])
+        Transaction.objects.filter(pk__in=[row[0] for row in rows]).update(
+            status=screened, screened_at=now, updated_at=now
         )
-        for e in episodes
-        if e.key not in open_alerts
-    ]
-    created: list[tuple[Alert, _Episode]] = []
-    if new:
-        # A concurrent worker may open the same episode first: its alert wins, ours is dropped.
-        Alert.objects.bulk_create(new, ignore_conflicts=True)
-        winners = _open_alerts([e for e in episodes if e.key not in open_alerts])
-        won = {pk for pk, _ in winners.values()}
-        by_key = {e.key: e for e in episodes}
-        created = [
-            (a, by_key[(str(a.rule_id), a.is_shadow, a.dedupe_key)]) for a in new if a.pk in won
-        ]
-        open_alerts.update(winners)
-    created_ids = {a.pk for a, _ in created}
-
-    extended = []
-    for e in episodes:
-        alert_id, size = open_alerts[e.key]
-        if alert_id in created_ids:
-            continue
-        if len(e.finding.transaction_ids) >= size:
-            extended.append(
-                Alert(
-                    pk=alert_id,
-                    score=_score(e.finding),
-                    explanation=e.finding.explanation,
-                    facts=_json_facts(e.finding.facts),
-                    finding_size=len(e.finding.transaction_ids),
-                    updated_at=now,
-                )
-            )
-    if extended:
-        Alert.objects.bulk_update(
-            extended, ["score", "explanation", "facts", "finding_size", "updated_at"]
-        )
-    links = sorted(
-        {(open_alerts[e.key][0], tx_id) for e in episodes for tx_id in e.transaction_ids},
-        key=lambda pair: (str(pair[0]), pair[1]),
-    )
-    AlertTransaction.objects.bulk_create(
-        [AlertTransaction(alert_id=a, transaction_id=t, added_at=now) for a, t in links],
-        ignore_conflicts=True,
-    )
-    alerts_by_tx: dict[str, list[str]] = {}
-    for e in episodes:
-        if e.rule.is_shadow:
-            continue
-        for tx_id in e.evaluated:
-            alerts_by_tx.setdefault(tx_id, []).append(str(open_alerts[e.key][0]))
-    if created:
-        audit.record_many(
-            audit.Entry(
-                actor=ACTOR,
-                action="alert.shadow_recorded" if a.is_shadow else "alert.created",
-                obj=a,
-                after={
-                    "typology": a.typology,
-                    "rule_version": a.rule_version_id,
-                    "severity": a.severity,
-                    "score": str(a.score),
-                },
-                reason=a.explanation,
-            )
-            for a, _ in created
-        )
-    return created, len(extended), alerts_by_tx
-
-
-def _open_alerts(episodes: list[_Episode]) -> dict[tuple, tuple[Any, int]]:
-    """(rule, is_shadow, dedupe_key) -> (alert id, finding size) of the not-closed alerts."""
-    rows = (
-        Alert.objects.filter(dedupe_key__in={e.dedupe_key for e in episodes})
-        .exclude(status=Alert.Status.CLOSED)
-        .values_list("rule_id", "is_shadow", "dedupe_key", "id", "finding_size")
-    )
-    wanted = {e.key for e in episodes}
-    out = {}
-    for rule_id, is_shadow, key, pk, size in rows:
-        k = (str(rule_id), is_shadow, key)
-        if k in wanted:
-            out[k] = (pk, size)
-    return out
-
-
-def _json_facts(facts) -> dict[str, Any]:
-    return {str(k): (str(v) if isinstance(v, Decimal | datetime) else v) for k, v in facts.items()}
-
-
-def alert_payload(alert: Alert, *, rule_code: str, version_number: int, tx_ids: list[str]) -> dict:
-    return {
-        "id": str(alert.pk),
-        "customer": str(alert.customer_id),
-        "typology": alert.typology,
-        "rule": rule_code,
-        "rule_version": version_number,
-        "severity": alert.severity,
-        "score": str(alert.score),
-        "status": alert.status,
-        "explanation": alert.explanation,
-        "transactions": tx_ids,
-        "created_at": alert.created_at,
-    }
+    return [replace(selectors.tx_view(row), status=screened) for row in rows]
 
 
 def _wanted_events() -> set[str]:
@@ -422,23 +376,21 @@ def _wanted_events() -> set[str]:
 
 
 def _announce(
-    txs: list[TxView], created: list[tuple[Alert, _Episode]], alerts_by_tx: dict, ctr_due: list
+    txs: list[TxView],
+    result: Reconciled,
+    findings: list[PointFinding],
+    new_ids: set[str],
 ) -> None:
-    """Webhooks (queued in this transaction) and signals (after the commit)."""
-    raised = [(a, e) for a, e in created if not a.is_shadow]
+    """Webhooks (queued in this transaction, named for good: a redelivered batch cannot queue
+    them twice) and signals (after the commit). CTRs are due for the new cash transactions at
+    or over the threshold; the CTR draft is idempotent per transaction and swept hourly."""
+    raised = [a for a in result.created if not a.is_shadow]
     wanted = _wanted_events() if txs else set()
-    if "alert.created" in wanted:
+    if "alert.created" in wanted and raised:
         webhooks.emit_many(
             "alert.created",
-            [
-                alert_payload(
-                    alert,
-                    rule_code=episode.rule.code,
-                    version_number=episode.rule.version_number,
-                    tx_ids=sorted(episode.transaction_ids),
-                )
-                for alert, episode in raised
-            ],
+            [result.payloads[a.pk] for a in raised],
+            event_keys=[str(a.pk) for a in raised],
         )
     if "transaction.screened" in wanted:
         webhooks.emit_many(
@@ -449,16 +401,25 @@ def _announce(
                     "external_id": tx.external_id,
                     "customer": tx.customer_id,
                     "status": Transaction.Status.SCREENED,
-                    "alerts": alerts_by_tx.get(tx.id, []),
+                    "alerts": result.alerts_by_tx.get(tx.id, []),
                 }
                 for tx in txs
             ],
+            event_keys=[tx.id for tx in txs],
         )
+    ctr_due = [
+        f.tx.id
+        for f in findings
+        if f.tx.id in new_ids
+        and not f.rule.is_shadow
+        and f.finding.typology_code == "LARGE_CASH"
+        and f.finding.facts.get("ctr_required")
+    ]
 
     def send() -> None:
-        for alert, _ in raised:
+        for alert in raised:
             alert_raised.send(
-                Alert, alert_id=str(alert.pk), customer_id=str(alert.customer_id),
+                type(alert), alert_id=str(alert.pk), customer_id=str(alert.customer_id),
                 typology=alert.typology,
             )  # fmt: skip
         for tx_id in dict.fromkeys(ctr_due):

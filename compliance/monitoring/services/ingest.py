@@ -19,7 +19,7 @@ from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from psycopg.errors import UniqueViolation
 
-from compliance.monitoring import conf, selectors
+from compliance.monitoring import conf, dispatch, selectors
 from compliance.monitoring.intake import TransactionInput, parse_transaction
 from compliance.monitoring.models import Transaction
 from core import pii
@@ -111,8 +111,6 @@ def enqueue_evaluation(transaction_ids: Sequence) -> int:
     A broker failure is logged, not raised: the rows are committed and pending, and the sweeper
     enqueues them again (ARCHITECTURE.md data flow 3: an outage delays screening, never loses it).
     """
-    from compliance.monitoring.tasks import evaluate_batch
-
     ids = [str(pk) for pk in transaction_ids]
     size = conf.batch_size()
     options = {"queue": queue} if (queue := conf.evaluation_queue()) else {}
@@ -120,7 +118,7 @@ def enqueue_evaluation(transaction_ids: Sequence) -> int:
     for start in range(0, len(ids), size):
         chunk = ids[start : start + size]
         try:
-            evaluate_batch.apply_async(args=[chunk], **options)
+            dispatch.send(dispatch.EVALUATE_BATCH, chunk, **options)
             sent += 1
         except Exception:  # broker down or refusing: the sweeper recovers
             logger.warning(

@@ -8,9 +8,9 @@ Views (frozen, built by the caller from its models):
 
 - ``TxView``: one transaction. ``amount_pkr`` is the PKR value at ``occurred_at`` (aware).
   ``kind`` is one of deposit, withdrawal, trade_buy, trade_sell, transfer_in, transfer_out, p2p;
-  ``channel`` one of bank, cash, card, crypto, internal. ``direction`` is ``"in"`` for deposits
-  and transfers in, ``"out"`` for withdrawals and transfers out, ``None`` for trades and p2p
-  (value changes form inside the account; it does not enter or leave). ``counterparty_account``
+  ``channel`` one of bank, cash, card, crypto, internal. ``direction`` (inflow/outflow) follows
+  ``flow_of``, the one rule every typology counts by (README "Monitoring": how kinds count).
+  ``counterparty_account``
   is the stable key of the other side (IBAN, account number or wallet address) used for
   fan-in/fan-out. ``has_originator``/``has_beneficiary`` say whether the travel-rule block was
   sent with at least a name and an account or wallet; ``travel_rule_complete`` derives from them.
@@ -71,6 +71,44 @@ KARACHI = ZoneInfo("Asia/Karachi")
 
 INCOMING_KINDS = frozenset({"deposit", "transfer_in"})
 OUTGOING_KINDS = frozenset({"withdrawal", "transfer_out"})
+# A trade settled from outside the exchange (paid in by bank, cash, card or a wallet; paid out
+# to one) brings money in or takes it out; settled from the account's balance (``internal``) it
+# only changes the form of money already there.
+EXTERNAL_CHANNELS = frozenset({"bank", "cash", "card", "crypto"})
+TRADE_INFLOW_KIND = "trade_buy"
+TRADE_OUTFLOW_KIND = "trade_sell"
+P2P_KIND = "p2p"
+
+
+def flow_of(kind: str, channel: str) -> str | None:
+    """How a transaction counts in every typology: ``"in"`` (inflow), ``"out"`` (outflow) or
+    ``None`` (no money enters or leaves the account).
+
+    - deposits and transfers in are inflows, withdrawals and transfers out outflows, whatever
+      the channel (an ``internal`` transfer comes from or goes to another account);
+    - a buy settled on an external channel is an inflow, a sell settled on one an outflow;
+      trades settled ``internal`` are neither;
+    - p2p is neither: the body does not say which side the customer was on. It still counts as
+      a movement (activity, cash and amount patterns, counterparties), never as in or out.
+    """
+    if kind in INCOMING_KINDS:
+        return "in"
+    if kind in OUTGOING_KINDS:
+        return "out"
+    if channel in EXTERNAL_CHANNELS:
+        if kind == TRADE_INFLOW_KIND:
+            return "in"
+        if kind == TRADE_OUTFLOW_KIND:
+            return "out"
+    return None
+
+
+def order_key(t: TxView) -> tuple[datetime, str]:
+    """Event order: ``occurred_at``, ties broken by the exchange's ``external_id``. Arrival
+    order never enters it, so every replay sees the same history before a transaction."""
+    return (t.occurred_at, t.external_id)
+
+
 TRANSACTION_KINDS = (
     "deposit",
     "withdrawal",
@@ -103,27 +141,25 @@ class TxView:
     has_originator: bool = False
     has_beneficiary: bool = False
     status: str = "pending"
+    received_at: datetime | None = None  # when the row was stored (lateness, never windows)
 
     @cached_property
     def direction(self) -> str | None:
-        if self.kind in INCOMING_KINDS:
-            return "in"
-        if self.kind in OUTGOING_KINDS:
-            return "out"
-        return None
+        return flow_of(self.kind, self.channel)
 
     @property
     def is_incoming(self) -> bool:
-        return self.kind in INCOMING_KINDS
+        return self.direction == "in"
 
     @property
     def is_outgoing(self) -> bool:
-        return self.kind in OUTGOING_KINDS
+        return self.direction == "out"
 
     @property
     def is_movement(self) -> bool:
-        """Money entering or leaving the account (trades and p2p only change its form)."""
-        return self.kind in INCOMING_KINDS or self.kind in OUTGOING_KINDS
+        """Money entering or leaving the account, or changing hands with another person (p2p);
+        trades settled inside the account only change its form."""
+        return self.direction is not None or self.kind == P2P_KIND
 
     @property
     def is_cash(self) -> bool:
@@ -131,7 +167,7 @@ class TxView:
 
     @property
     def is_crypto_transfer(self) -> bool:
-        return self.channel == "crypto" and self.is_movement
+        return self.channel == "crypto" and self.direction is not None
 
     @property
     def travel_rule_complete(self) -> bool:
@@ -211,7 +247,8 @@ class EvaluationContext:
         """History up to ``tx`` (inclusive), ending with ``tx`` itself."""
 
         def build() -> tuple[TxView, ...]:
-            earlier = [h for h in self.history if h.occurred_at <= tx.occurred_at and h.id != tx.id]
+            at = order_key(tx)
+            earlier = [h for h in self.history if order_key(h) < at and h.id != tx.id]
             return (*earlier, tx)
 
         return self.memo(("timeline", tx.id), build)
@@ -374,6 +411,12 @@ class Typology(ABC):
     def lookback(self) -> timedelta:
         """How much history this rule needs before the transaction it evaluates."""
         return timedelta(0)
+
+    def may_affect(self, tx: TxView) -> bool:
+        """Whether ``tx``, added to a history, can change what this rule finds at the other
+        transactions: a late one re-evaluates them only then. Any transaction, unless a
+        typology knows better (its members)."""
+        return True
 
     @abstractmethod
     def evaluate(self, tx: TxView, ctx: EvaluationContext) -> Finding | None:

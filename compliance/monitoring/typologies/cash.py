@@ -64,6 +64,9 @@ class Structuring(Typology):
     def _is_member(self, t: TxView) -> bool:
         return t.is_cash and t.is_movement and self.floor_pkr <= t.amount_pkr < self.threshold_pkr
 
+    def may_affect(self, tx: TxView) -> bool:
+        return self._is_member(tx)
+
     def evaluate(self, tx: TxView, ctx: EvaluationContext) -> Finding | None:
         if not self._is_member(tx):
             return None
@@ -124,6 +127,9 @@ class LargeCash(Typology):
 
     def _is_member(self, t: TxView) -> bool:
         return t.is_cash and t.is_movement and t.amount_pkr >= self.threshold_pkr
+
+    def may_affect(self, tx: TxView) -> bool:
+        return self._is_member(tx)
 
     def evaluate(self, tx: TxView, ctx: EvaluationContext) -> Finding | None:
         if not self._is_member(tx):
@@ -197,6 +203,9 @@ class RoundAmounts(Typology):
             and t.amount_pkr >= self.min_amount_pkr
             and t.amount_pkr % self.round_unit_pkr == 0
         )
+
+    def may_affect(self, tx: TxView) -> bool:
+        return self._is_member(tx)
 
     def evaluate(self, tx: TxView, ctx: EvaluationContext) -> Finding | None:
         if not self._is_member(tx):

@@ -46,6 +46,9 @@ class SanctionedCounterparty(Typology):
     def lookback(self) -> timedelta:
         return self.group_window * 2
 
+    def may_affect(self, tx: TxView) -> bool:
+        return bool(tx.counterparty_key)
+
     def _hit(self, tx: TxView, ctx: EvaluationContext) -> tuple[str, str] | None:
         if tx.counterparty_wallet:
             listed = ctx.sanctions.wallet_hit(tx.counterparty_chain, tx.counterparty_wallet)
@@ -120,6 +123,9 @@ class HighRiskJurisdiction(Typology):
     def check(self) -> dict[str, list[str]]:
         return {} if self.lists else {"lists": ["name at least one list"]}
 
+    def may_affect(self, tx: TxView) -> bool:
+        return bool(tx.counterparty_country) and tx.amount_pkr >= self.min_amount_pkr
+
     def _listed(self, tx: TxView, ctx: EvaluationContext) -> str | None:
         country = tx.counterparty_country.upper()
         listed = ctx.high_risk_countries.get(country) if country else None
@@ -187,6 +193,9 @@ class TravelRuleMissing(Typology):
             and t.amount_pkr > self.threshold_pkr
             and not (t.travel_rule_complete)
         )
+
+    def may_affect(self, tx: TxView) -> bool:
+        return self._is_member(tx)
 
     def evaluate(self, tx: TxView, ctx: EvaluationContext) -> Finding | None:
         if not self._is_member(tx):

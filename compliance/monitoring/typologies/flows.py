@@ -54,6 +54,9 @@ class RapidMovement(Typology):
     def lookback(self) -> timedelta:
         return self.window * 3
 
+    def may_affect(self, tx: TxView) -> bool:
+        return tx.is_movement
+
     def evaluate(self, tx: TxView, ctx: EvaluationContext) -> Finding | None:
         if not tx.is_outgoing:
             return None
@@ -127,6 +130,9 @@ class Velocity(Typology):
     def lookback(self) -> timedelta:
         return self.window * 3
 
+    def may_affect(self, tx: TxView) -> bool:
+        return tx.is_movement
+
     def evaluate(self, tx: TxView, ctx: EvaluationContext) -> Finding | None:
         if not tx.is_movement:
             return None
@@ -175,6 +181,9 @@ class _Fan(Typology):
     @property
     def lookback(self) -> timedelta:
         return self.window * 3
+
+    def may_affect(self, tx: TxView) -> bool:
+        return tx.direction == self.direction and bool(tx.counterparty_key)
 
     def evaluate(self, tx: TxView, ctx: EvaluationContext) -> Finding | None:
         if tx.direction != self.direction or not tx.counterparty_key:

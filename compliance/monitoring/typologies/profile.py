@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
+from typing import ClassVar
 
 from . import explain
 from .base import (
@@ -53,6 +54,9 @@ class ProfileDeviation(Typology):
     def lookback(self) -> timedelta:
         return self.window * 2
 
+    def may_affect(self, tx: TxView) -> bool:
+        return tx.is_incoming
+
     def evaluate(self, tx: TxView, ctx: EvaluationContext) -> Finding | None:
         declared = ctx.customer.expected_monthly_turnover_pkr
         if declared is None or not tx.is_incoming:
@@ -100,6 +104,8 @@ class DormantReactivation(Typology):
 
     code = "DORMANT_REACTIVATION"
     title = "Dormant account reactivated"
+    # Reads the transaction before its window (the last activity before the quiet gap).
+    reads_previous: ClassVar[bool] = True
 
     dormant_period: timedelta = field(
         default=timedelta(days=180),
@@ -176,10 +182,14 @@ class TierLimit(Typology):
     def lookback(self) -> timedelta:
         return timedelta(days=31)
 
+    def may_affect(self, tx: TxView) -> bool:
+        return tx.direction is not None
+
     def evaluate(self, tx: TxView, ctx: EvaluationContext) -> Finding | None:
         limits = ctx.customer.limits
         configured = (limits.monthly_pkr, limits.daily_pkr, limits.per_transaction_pkr)
-        if not tx.is_movement or all(limit is None for limit in configured):
+        # Limits hold inflows and outflows (base.flow_of); p2p and internal trades have no side.
+        if tx.direction is None or all(limit is None for limit in configured):
             return None
         # Limits run on the customer's calendar: Asia/Karachi days and months.
         local = tx.occurred_at.astimezone(KARACHI)
