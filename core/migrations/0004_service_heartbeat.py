@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 "indexes": [
-                    models.Index(fields=["kind", "seen_at"], name="core_servic_kind_1c7bd6_idx")
+                    models.Index(fields=["kind", "seen_at"], name="core_servic_kind_a551c5_idx")
                 ]
             },
         ),
