@@ -247,6 +247,10 @@ _migrated: dict = {}
 def _migrated_rows(django_db_setup, django_db_blocker):
     from django.db import connection
 
+    if not connection.settings_dict["NAME"].startswith("test_"):
+        # No test of this run asked for the database, so pytest-django made none: nothing to
+        # keep (and the real database is never read).
+        return
     with django_db_blocker.unblock():
         rows = getattr(connection, "_test_serialized_contents", None)
         _migrated.update(

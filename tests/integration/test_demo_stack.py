@@ -12,8 +12,7 @@ from demo_stack import (
     wait_until_settled,
 )
 
-# The stack has its own database; this only keeps the suite's session fixtures on the test one.
-pytestmark = [pytest.mark.worker, pytest.mark.django_db]
+pytestmark = pytest.mark.worker
 
 
 def test_the_demo_stack_onboards_and_monitors_under_load_through_a_killed_worker(tmp_path):
