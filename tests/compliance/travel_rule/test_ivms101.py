@@ -7,11 +7,10 @@ import json
 from datetime import date
 
 import pytest
+from ivms_samples import BENEFICIARY_PERSON, ORIGINATOR_PERSON, VASP, transfer_payload
 
 from compliance.travel_rule import ivms101
 from kyc.validation import COUNTRY_CODES
-
-from ivms_samples import BENEFICIARY_PERSON, ORIGINATOR_PERSON, VASP, transfer_payload
 
 TODAY = date(2026, 12, 4)
 
