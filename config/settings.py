@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "compliance.screening",
     "compliance.monitoring",
     "compliance.cases",
+    "compliance.travel_rule",
     "compliance.workspace",
     "reporting",
 ]
