@@ -25,6 +25,10 @@ def self_code() -> str:
     return _get("TRAVEL_RULE_VASP_CODE", "nigraan")
 
 
+def self_name() -> str:
+    return _get("TRAVEL_RULE_VASP_NAME", "Nigraan Exchange")
+
+
 def http_timeout() -> float:
     """Seconds a whole HTTP exchange with a counterparty may take, connect to last byte."""
     return float(_get("TRAVEL_RULE_HTTP_TIMEOUT", "5"))

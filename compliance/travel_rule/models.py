@@ -82,29 +82,41 @@ class TravelRulePolicy(models.Model):
     threshold_amount = models.DecimalField(max_digits=18, decimal_places=2)
     threshold_currency = models.CharField(max_length=3, default="PKR")
     sunrise_action = models.CharField(
-        max_length=10, choices=Action.choices, default=Action.PROCEED,
+        max_length=10,
+        choices=Action.choices,
+        default=Action.PROCEED,
         help_text="Counterparty in a jurisdiction without the rule, or unable to receive.",
-    )  # fmt: skip
+    )
     unknown_vasp_action = models.CharField(
-        max_length=10, choices=Action.choices, default=Action.REVIEW,
+        max_length=10,
+        choices=Action.choices,
+        default=Action.REVIEW,
         help_text="Counterparty not in the VASP directory.",
-    )  # fmt: skip
+    )
     unhosted_declaration_min_pkr = models.DecimalField(
-        max_digits=18, decimal_places=2, default=0,
+        max_digits=18,
+        decimal_places=2,
+        default=0,
         help_text="Unhosted wallet at or above this: the customer's ownership declaration.",
-    )  # fmt: skip
+    )
     unhosted_proof_min_pkr = models.DecimalField(
-        max_digits=18, decimal_places=2, default=1000000,
+        max_digits=18,
+        decimal_places=2,
+        default=1000000,
         help_text="Unhosted wallet at or above this: a signed-message proof of control.",
-    )  # fmt: skip
+    )
     incoming_mismatch_action = models.CharField(
-        max_length=10, choices=Action.choices, default=Action.REVIEW,
+        max_length=10,
+        choices=Action.choices,
+        default=Action.REVIEW,
         help_text="Received data does not match our customer (name, wallet).",
-    )  # fmt: skip
+    )
     incoming_sanctions_action = models.CharField(
-        max_length=10, choices=Action.choices, default=Action.BLOCK,
+        max_length=10,
+        choices=Action.choices,
+        default=Action.BLOCK,
         help_text="Received originator or wallet is on a sanctions list.",
-    )  # fmt: skip
+    )
     counterparty_sla_hours = models.PositiveIntegerField(
         default=4, help_text="How long a withdrawal may wait for the counterparty's answer."
     )
@@ -214,6 +226,8 @@ class Transfer(PublicModel):
     last_error = models.TextField(blank=True)
     due_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
+    confirm_url = models.CharField(max_length=500, blank=True, help_text="TRP approval callback.")
+    approved_address = models.CharField(max_length=128, blank=True)
     txid = models.CharField(max_length=128, blank=True)
     screening = models.JSONField(default=dict, blank=True, help_text="Incoming: screening hits.")
 

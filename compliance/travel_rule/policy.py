@@ -13,8 +13,12 @@ from decimal import Decimal
 
 PROCEED, REVIEW, BLOCK = "proceed", "review", "block"
 NOT_REQUIRED, READY, AWAITING, REJECTED, HELD = (
-    "not_required", "ready", "awaiting_counterparty", "rejected", "review",
-)  # fmt: skip
+    "not_required",
+    "ready",
+    "awaiting_counterparty",
+    "rejected",
+    "review",
+)
 SEND = "send"  # not a status: the message goes to the counterparty, whose answer decides
 _ACTION_STATUS = {PROCEED: READY, REVIEW: HELD, BLOCK: REJECTED}
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from . import codes
 from .model import (
     Address,
     DateAndPlaceOfBirth,
@@ -42,6 +43,7 @@ __all__ = [
     "NaturalPersonName",
     "Party",
     "Person",
+    "codes",
     "parse",
     "problems",
     "validate",

@@ -37,9 +37,22 @@ NATIONAL_ID_TYPES = {
 LEGAL_PERSON_ID_TYPES = frozenset({"RAID", "MISC", "LEIX", "TXID"})
 # Section 7.5 TransliterationMethodCode (ISO 15924 based)
 TRANSLITERATION_METHODS = frozenset(
-    {"arab", "aran", "armn", "cyrl", "deva", "geor", "grek", "hani", "hebr", "kana", "kore",
-     "thai", "othr"}
-)  # fmt: skip
+    {
+        "arab",
+        "aran",
+        "armn",
+        "cyrl",
+        "deva",
+        "geor",
+        "grek",
+        "hani",
+        "hebr",
+        "kana",
+        "kore",
+        "thai",
+        "othr",
+    }
+)
 
 # Section 6: MaxNText lengths per element.
 MAX_NAME = 100  # primaryIdentifier, secondaryIdentifier, legalPersonName

@@ -11,7 +11,21 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from . import codes
+from .codes import (
+    ADDRESS_FIELDS,
+    ADDRESS_TYPES,
+    LEGAL_NAME_TYPES,
+    MAX_ACCOUNT,
+    MAX_ADDRESS_LINE,
+    MAX_ADDRESS_LINES,
+    MAX_CUSTOMER_ID,
+    MAX_LIST_ITEMS,
+    MAX_NAME,
+    MAX_NATIONAL_ID,
+    MAX_PLACE_OF_BIRTH,
+    NATIONAL_ID_TYPES,
+    NATURAL_NAME_TYPES,
+)
 from .model import (
     Address,
     DateAndPlaceOfBirth,
@@ -64,7 +78,7 @@ class _Reader:
         return value
 
     def items(self, value: Any, path: str, required: bool = False, limit: int = 0) -> list:
-        limit = limit or codes.MAX_LIST_ITEMS
+        limit = limit or MAX_LIST_ITEMS
         if value is None or value == []:
             if required:
                 self.fail(path, "At least one item is required.")
@@ -154,8 +168,8 @@ def _party(r: _Reader, root: dict, key: str, persons_key: str) -> Party | None:
         where = f"{key}.accountNumber[{i}]"
         if not isinstance(account, str) or not account.strip():
             r.fail(where, "Expected a non-empty string.")
-        elif len(account) > codes.MAX_ACCOUNT:
-            r.fail(where, f"At most {codes.MAX_ACCOUNT} characters.")
+        elif len(account) > MAX_ACCOUNT:
+            r.fail(where, f"At most {MAX_ACCOUNT} characters.")
         else:
             accounts.append(account.strip())
     return Party(
@@ -204,7 +218,7 @@ def _natural(r: _Reader, value: Any, path: str) -> NaturalPerson | None:
     if birth_block is not None:
         where = f"{path}.dateAndPlaceOfBirth"
         raw = r.text(birth_block, "dateOfBirth", where, 10, required=True)
-        place = r.text(birth_block, "placeOfBirth", where, codes.MAX_PLACE_OF_BIRTH, True)
+        place = r.text(birth_block, "placeOfBirth", where, MAX_PLACE_OF_BIRTH, True)
         born = None
         if raw:
             try:
@@ -217,9 +231,7 @@ def _natural(r: _Reader, value: Any, path: str) -> NaturalPerson | None:
         name=name or NaturalPersonName(()),
         geographic_address=_addresses(r, block, path),
         national_identification=_national_id(r, block, path),
-        customer_identification=r.text(
-            block, "customerIdentification", path, codes.MAX_CUSTOMER_ID
-        ),
+        customer_identification=r.text(block, "customerIdentification", path, MAX_CUSTOMER_ID),
         date_and_place_of_birth=birth,
         country_of_residence=r.country(block, "countryOfResidence", path),
     )
@@ -235,9 +247,9 @@ def _natural_names(
         entry = r.obj(item, where)
         if entry is None:
             continue
-        primary = r.text(entry, "primaryIdentifier", where, codes.MAX_NAME, required=True)
-        secondary = r.text(entry, "secondaryIdentifier", where, codes.MAX_NAME)
-        kind = r.code(entry, "nameIdentifierType", where, codes.NATURAL_NAME_TYPES)
+        primary = r.text(entry, "primaryIdentifier", where, MAX_NAME, required=True)
+        secondary = r.text(entry, "secondaryIdentifier", where, MAX_NAME)
+        kind = r.code(entry, "nameIdentifierType", where, NATURAL_NAME_TYPES)
         if primary and kind:
             out.append(NaturalNameId(primary, kind, secondary))
     return tuple(out)
@@ -262,7 +274,7 @@ def _legal(r: _Reader, value: Any, path: str) -> LegalPerson | None:
     person = LegalPerson(
         name=name or LegalPersonName(()),
         geographic_address=_addresses(r, block, path),
-        customer_number=r.text(block, "customerNumber", path, codes.MAX_CUSTOMER_ID),
+        customer_number=r.text(block, "customerNumber", path, MAX_CUSTOMER_ID),
         national_identification=_national_id(r, block, path),
         country_of_registration=r.country(block, "countryOfRegistration", path),
     )
@@ -278,8 +290,8 @@ def _legal_names(
         entry = r.obj(item, where)
         if entry is None:
             continue
-        name = r.text(entry, "legalPersonName", where, codes.MAX_NAME, required=True)
-        kind = r.code(entry, "legalPersonNameIdentifierType", where, codes.LEGAL_NAME_TYPES)
+        name = r.text(entry, "legalPersonName", where, MAX_NAME, required=True)
+        kind = r.code(entry, "legalPersonNameIdentifierType", where, LEGAL_NAME_TYPES)
         if name and kind:
             out.append(LegalNameId(name, kind))
     return tuple(out)
@@ -293,18 +305,16 @@ def _addresses(r: _Reader, block: dict, path: str) -> tuple[Address, ...]:
         entry = r.obj(item, where)
         if entry is None:
             continue
-        kind = r.code(entry, "addressType", where, codes.ADDRESS_TYPES)
-        values = {
-            name: r.text(entry, name, where, limit) for name, limit in codes.ADDRESS_FIELDS.items()
-        }
+        kind = r.code(entry, "addressType", where, ADDRESS_TYPES)
+        values = {name: r.text(entry, name, where, limit) for name, limit in ADDRESS_FIELDS.items()}
         lines = []
         line_path = f"{where}.addressLine"
-        raw_lines = r.items(entry.get("addressLine"), line_path, limit=codes.MAX_ADDRESS_LINES)
+        raw_lines = r.items(entry.get("addressLine"), line_path, limit=MAX_ADDRESS_LINES)
         for j, line in enumerate(raw_lines):
             if not isinstance(line, str):
                 r.fail(f"{line_path}[{j}]", f"Expected a string, got {_kind(line)}.")
-            elif len(line) > codes.MAX_ADDRESS_LINE:
-                r.fail(f"{line_path}[{j}]", f"At most {codes.MAX_ADDRESS_LINE} characters.")
+            elif len(line) > MAX_ADDRESS_LINE:
+                r.fail(f"{line_path}[{j}]", f"At most {MAX_ADDRESS_LINE} characters.")
             elif line.strip():
                 lines.append(line.strip())
         country = r.country(entry, "country", where, required=True)
@@ -326,8 +336,8 @@ def _national_id(r: _Reader, block: dict, path: str) -> NationalIdentification |
     entry = r.obj(block.get("nationalIdentification"), where, required=False)
     if entry is None:
         return None
-    number = r.text(entry, "nationalIdentifier", where, codes.MAX_NATIONAL_ID, required=True)
-    kind = r.code(entry, "nationalIdentifierType", where, codes.NATIONAL_ID_TYPES)
+    number = r.text(entry, "nationalIdentifier", where, MAX_NATIONAL_ID, required=True)
+    kind = r.code(entry, "nationalIdentifierType", where, NATIONAL_ID_TYPES)
     if not (number and kind):
         return None
     return NationalIdentification(

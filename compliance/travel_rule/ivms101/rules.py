@@ -10,7 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from . import codes
+from .codes import (
+    LEGAL_PERSON_ID_TYPES,
+    REGISTRATION_AUTHORITY,
+    lei_is_valid,
+)
 from .model import Address, IdentityPayload, LegalPerson, NaturalPerson, Person
 
 
@@ -114,7 +118,7 @@ def _legal(out: _Problems, p: LegalPerson, path: str, known: frozenset, originat
         return
     where = f"{path}.nationalIdentification"
     kind = nid.national_identifier_type
-    if kind not in codes.LEGAL_PERSON_ID_TYPES:
+    if kind not in LEGAL_PERSON_ID_TYPES:
         out.add(
             f"{where}.nationalIdentifierType",
             "C7: a legal person's identifier is one of RAID, MISC, LEIX, TXID.",
@@ -127,7 +131,7 @@ def _legal(out: _Problems, p: LegalPerson, path: str, known: frozenset, originat
             "C9: required unless the identifier is an LEI.",
         )
     _registration_authority(out, nid.registration_authority, where)
-    if kind == "LEIX" and not codes.lei_is_valid(nid.national_identifier):
+    if kind == "LEIX" and not lei_is_valid(nid.national_identifier):
         out.add(f"{where}.nationalIdentifier", "C11: not a valid LEI (ISO 17442).")
 
 
@@ -150,7 +154,7 @@ def _country(out: _Problems, code: str, path: str, known: frozenset) -> None:
 
 
 def _registration_authority(out: _Problems, value: str, path: str) -> None:
-    if value and not codes.REGISTRATION_AUTHORITY.match(value):
+    if value and not REGISTRATION_AUTHORITY.match(value):
         out.add(
             f"{path}.registrationAuthority",
             "C10: a GLEIF Registration Authorities code, RA followed by six digits.",

@@ -63,9 +63,11 @@ def post(
 
     if parts.scheme == "https":
         connection: http.client.HTTPConnection = http.client.HTTPSConnection(
-            parts.hostname, parts.port, timeout=remaining(),
+            parts.hostname,
+            parts.port,
+            timeout=remaining(),
             context=_tls_context(client_cert, ca_file),
-        )  # fmt: skip
+        )
     else:
         connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=remaining())
     try:

@@ -37,8 +37,9 @@ class SandboxAdapter:
 
     def send_inquiry(self, counterparty: Counterparty, inquiry: Inquiry) -> Outcome:
         body = trp.dumps(trp.inquiry_body(inquiry))
-        sent = Exchange(kind="inquiry", direction="sent", url=f"sandbox:{counterparty.code}",
-                        body=body)  # fmt: skip
+        sent = Exchange(
+            kind="inquiry", direction="sent", url=f"sandbox:{counterparty.code}", body=body
+        )
         wallet = inquiry.beneficiary_wallet
         if any("reject" in name.lower() for name in _beneficiary_names(inquiry.ivms101)):
             answer = {"version": trp.API_VERSION, "rejected": "unknown beneficiary"}
@@ -47,13 +48,18 @@ class SandboxAdapter:
             answer, outcome = None, Outcome(PENDING)
         else:
             confirm = f"sandbox:{counterparty.code}/confirm/{inquiry.request_identifier}"
-            answer = {"version": trp.API_VERSION,
-                      "approved": {"address": wallet, "callback": confirm}}  # fmt: skip
+            answer = {
+                "version": trp.API_VERSION,
+                "approved": {"address": wallet, "callback": confirm},
+            }
             outcome = Outcome(APPROVED, address=wallet, confirm_url=confirm)
         received = Exchange(
-            kind="resolution", direction="received", url=sent.url,
-            body=json.dumps(answer).encode() if answer else b"", http_status=200 if answer else 202,
-        )  # fmt: skip
+            kind="resolution",
+            direction="received",
+            url=sent.url,
+            body=json.dumps(answer).encode() if answer else b"",
+            http_status=200 if answer else 202,
+        )
         return Outcome(**{**outcome.__dict__, "exchanges": (sent, received)})
 
     def send_confirmation(

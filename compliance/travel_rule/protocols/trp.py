@@ -38,8 +38,16 @@ CONTENT_TYPE = "application/json; charset=utf-8"
 RESPONSE_METHOD = "RESPONSE"  # what an answer's signature covers in place of the method
 
 # SLIP-0044 coin types of the chains we know (an asset's chain names its network).
-SLIP0044 = {"bitcoin": 0, "litecoin": 2, "ethereum": 60, "xrp": 144, "tron": 195, "solana": 501,
-            "bsc": 9006, "polygon": 966}  # fmt: skip
+SLIP0044 = {
+    "bitcoin": 0,
+    "litecoin": 2,
+    "ethereum": 60,
+    "xrp": 144,
+    "tron": 195,
+    "solana": 501,
+    "bsc": 9006,
+    "polygon": 966,
+}
 _NUMBER = "\u0000amount\u0000"
 
 
@@ -144,18 +152,26 @@ class TrpAdapter:
         sent = Exchange(kind=kind, direction="sent", url=url, body=body, signature=signature)
         try:
             answer = http.post(
-                url, body, headers_for(request_id, signature), timeout=self.timeout,
-                client_cert=self.client_cert, ca_file=self.ca_file,
-            )  # fmt: skip
+                url,
+                body,
+                headers_for(request_id, signature),
+                timeout=self.timeout,
+                client_cert=self.client_cert,
+                ca_file=self.ca_file,
+            )
         except http.TransportError as exc:
             return [Exchange(**{**sent.__dict__, "error": str(exc)})], None, str(exc)
         valid, error = None, ""
         if counterparty.public_key:
             try:
                 signing.verify(
-                    counterparty.public_key, answer.headers.get(signing.HEADER, ""),
-                    RESPONSE_METHOD, path, request_id, answer.body,
-                )  # fmt: skip
+                    counterparty.public_key,
+                    answer.headers.get(signing.HEADER, ""),
+                    RESPONSE_METHOD,
+                    path,
+                    request_id,
+                    answer.body,
+                )
                 valid = True
             except signing.SignatureError as exc:
                 valid, error = False, f"answer signature: {exc}"
@@ -187,8 +203,19 @@ class TrpAdapter:
     def send_confirmation(
         self, counterparty: Counterparty, url: str, request_identifier: str, body: dict[str, Any]
     ) -> Outcome:
+        return self.post_message(counterparty, "confirmation", url, request_identifier, body)
+
+    def post_message(
+        self,
+        counterparty: Counterparty,
+        kind: str,
+        url: str,
+        request_identifier: str,
+        body: dict[str, Any],
+    ) -> Outcome:
+        """A resolution or confirmation: delivered when the counterparty answers 2xx."""
         exchanges, answer, error = self._post(
-            counterparty, "confirmation", url, request_identifier, dumps(body)
+            counterparty, kind, url, request_identifier, dumps(body)
         )
         if answer is None or error or answer.status >= 300:
             reason = error or f"HTTP {answer.status}" if answer else error
@@ -204,14 +231,17 @@ def _outcome(answer: http.HttpAnswer, exchanges: tuple[Exchange, ...]) -> Outcom
         try:
             result, reason, address, confirm_url = read_resolution(answer.body)
         except ValueError as exc:
-            return Outcome(FAILED, reason=f"garbage answer: {exc}", retryable=True,
-                           exchanges=exchanges)  # fmt: skip
-        return Outcome(result, reason=reason, address=address, confirm_url=confirm_url,
-                       exchanges=exchanges)  # fmt: skip
+            return Outcome(
+                FAILED, reason=f"garbage answer: {exc}", retryable=True, exchanges=exchanges
+            )
+        return Outcome(
+            result, reason=reason, address=address, confirm_url=confirm_url, exchanges=exchanges
+        )
     retryable = status >= 500 or status in (408, 425, 429)
     detail = answer.body[:200].decode("utf-8", "replace")
-    return Outcome(FAILED, reason=f"HTTP {status}: {detail}", retryable=retryable,
-                   exchanges=exchanges)  # fmt: skip
+    return Outcome(
+        FAILED, reason=f"HTTP {status}: {detail}", retryable=retryable, exchanges=exchanges
+    )
 
 
 def new_request_identifier() -> str:
