@@ -128,7 +128,7 @@ def _unhosted(facts: OutgoingFacts, over: bool) -> Decision:
     reasons = [f"unhosted wallet: ownership {proof}"]
     if over:
         reasons.append("travel-rule data recorded; no counterparty VASP to send it to")
-    return Decision(READY if over or facts.declared else NOT_REQUIRED, tuple(reasons))
+    return Decision(READY if over else NOT_REQUIRED, tuple(reasons))
 
 
 def incoming_action(*, ours: PolicyView, sanctioned: bool, mismatched: bool) -> str:
