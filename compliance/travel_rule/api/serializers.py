@@ -141,4 +141,4 @@ class DeclarationOutSerializer(serializers.Serializer):
 class RecordsQuerySerializer(serializers.Serializer):
     date_from = serializers.DateField(help_text="First day (Asia/Karachi), inclusive.")
     date_to = serializers.DateField(help_text="Last day (Asia/Karachi), inclusive.")
-    format = serializers.ChoiceField(choices=["json", "csv"], default="json")
+    output = serializers.ChoiceField(choices=["json", "csv"], default="json")

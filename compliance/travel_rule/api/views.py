@@ -208,7 +208,7 @@ class RegulatorRecords(APIView):
         parameters=[s.RecordsQuerySerializer],
         responses={
             200: OpenApiResponse(
-                description="JSON {period, threshold, count, records} or CSV (format=csv)"
+                description="JSON {period, threshold, count, records} or CSV (output=csv)"
             ),
             **ERRORS,
         },
@@ -221,7 +221,7 @@ class RegulatorRecords(APIView):
         if v["date_to"] < v["date_from"]:
             raise ValidationFailed({"date_to": ["Not before date_from."]})
         data = records.records(date_from=v["date_from"], date_to=v["date_to"])
-        if v["format"] == "csv":
+        if v["output"] == "csv":
             response = HttpResponse(records.as_csv(data), content_type="text/csv; charset=utf-8")
             name = f"travel-rule-{v['date_from']}-{v['date_to']}.csv"
             response["Content-Disposition"] = f'attachment; filename="{name}"'
