@@ -81,7 +81,7 @@ def deliver(*, transfer_id: str) -> int | None:
     """Send the inquiry once; returns seconds until the next try, or ``None`` when done."""
     with transaction.atomic():
         transfer = (
-            Transfer.objects.select_for_update(skip_locked=True)
+            Transfer.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("counterparty_vasp")
             .filter(pk=transfer_id, status=Transfer.Status.AWAITING, resolved_at__isnull=True)
             .first()
