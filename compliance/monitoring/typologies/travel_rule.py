@@ -117,5 +117,5 @@ class TravelRuleMismatch(Typology):
             explanation="Travel-rule data does not match the transfer: " + "; ".join(reasons),
             transaction_ids=(data.transaction_id,) if data.transaction_id else (),
             dedupe_key=f"{self.code}:{data.customer_id}:{data.transfer_id}",
-            facts={**facts, "amount_pkr": explain.pkr(data.amount_pkr)},
+            facts={**facts, "amount_pkr": explain.pkr(Decimal(data.amount_pkr))},
         )

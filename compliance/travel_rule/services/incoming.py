@@ -143,7 +143,9 @@ def _record(address: TravelAddress, vasp, request_id, data, payload, body, heade
         asset=str(extensions.get("assetSymbol") or data["asset"].get("dti") or "")[:20],
         chain=str(extensions.get("chain") or "")[:20],
         amount=Decimal(data["amount"]),
-        amount_pkr=Decimal(str(amount_pkr)) if isinstance(amount_pkr, str | int | Decimal) else 0,
+        amount_pkr=Decimal(str(amount_pkr))
+        if isinstance(amount_pkr, str | int | Decimal)
+        else Decimal(0),
         originator_wallet=_first_account(payload.originator)[:128],
         beneficiary_wallet=(_first_account(payload.beneficiary) or address.wallet_address)[:128],
         counterparty_vasp=vasp,
@@ -314,7 +316,7 @@ def decide_held_transfer(
         raise ValidationFailed({"reason": ["A decision needs a reason."]})
     with transaction.atomic():
         locked = (
-            Transfer.objects.select_for_update()
+            Transfer.objects.select_for_update(of=("self",))
             .select_related("counterparty_vasp")
             .get(pk=transfer.pk)
         )
