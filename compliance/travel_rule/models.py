@@ -252,6 +252,15 @@ class Transfer(PublicModel):
         return f"{self.direction} {self.external_id} ({self.status})"
 
 
+class AwaitingTransfer(Transfer):
+    """The officers' queue: transfers waiting for a counterparty or held for review."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "transfer awaiting counterparty data"
+        verbose_name_plural = "queue: transfers awaiting counterparty data"
+
+
 class Message(models.Model):
     """One protocol message sent or received, kept as evidence (append-only)."""
 

@@ -162,3 +162,15 @@ def regulator_records(start: datetime, end: datetime, min_amount_pkr: Decimal) -
         .select_related("customer", "counterparty_vasp", "transaction")
         .order_by("created_at", "id")
     )
+
+
+def sla_text(transfer: Transfer, now: datetime) -> str:
+    """What is left of the counterparty SLA ("3.5 h left", "overdue by 2.0 h"), or "—"."""
+    if transfer.due_at is None or transfer.status not in (
+        Transfer.Status.AWAITING,
+        Transfer.Status.REVIEW,
+    ):
+        return "—"
+    seconds = (transfer.due_at - now).total_seconds()
+    hours = abs(seconds) / 3600
+    return f"overdue by {hours:.1f} h" if seconds < 0 else f"{hours:.1f} h left"
