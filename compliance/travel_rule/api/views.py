@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -131,7 +132,7 @@ class Ivms101Validate(APIView):
     scope = "travel_rule"
 
     @extend_schema(
-        request=OpenApiResponse(description="IVMS101 IdentityPayload JSON"),
+        request={"application/json": OpenApiTypes.OBJECT},
         responses={200: OpenApiResponse(description='{"valid": true, "ivms101": {...}}'), **ERRORS},
         parameters=[
             OpenApiParameter(
