@@ -143,22 +143,39 @@ def record_outcome(*, transfer_id, outcome: base.Outcome, adapter) -> int | None
     return None
 
 
+def resolved(
+    *,
+    status: str,
+    reasons: list[str],
+    beneficiary_wallet: str,
+    reason: str = "",
+    address: str = "",
+) -> tuple[str, list[str]]:
+    """(status, reasons) once the counterparty answered: an approval that asks for payment to
+    another address than the customer gave is held for an officer."""
+    if status == Transfer.Status.READY:
+        note = "counterparty approved the transfer"
+        if address and address.lower() != beneficiary_wallet.lower():
+            note += f"; it asks for payment to {address}, not {beneficiary_wallet}"
+            status = Transfer.Status.REVIEW
+        return status, [*reasons, note]
+    if status == Transfer.Status.REJECTED:
+        return status, [*reasons, f"counterparty rejected: {reason}"]
+    return status, [*reasons, reason]
+
+
 def apply_resolution(
     *, transfer: Transfer, status: str, reason: str = "", address: str = "", confirm_url: str = ""
 ) -> Transfer:
     """The counterparty's (or the failure's) answer, on a locked transfer; audited."""
     before = transfer.status
-    transfer.status = status
-    if status == Transfer.Status.READY:
-        note = "counterparty approved the transfer"
-        if address and address.lower() != transfer.beneficiary_wallet.lower():
-            note += f"; it asks for payment to {address}, not {transfer.beneficiary_wallet}"
-            transfer.status = Transfer.Status.REVIEW
-        transfer.reasons = [*transfer.reasons, note]
-    elif status == Transfer.Status.REJECTED:
-        transfer.reasons = [*transfer.reasons, f"counterparty rejected: {reason}"]
-    else:
-        transfer.reasons = [*transfer.reasons, reason]
+    transfer.status, transfer.reasons = resolved(
+        status=status,
+        reasons=transfer.reasons,
+        beneficiary_wallet=transfer.beneficiary_wallet,
+        reason=reason,
+        address=address,
+    )
     transfer.approved_address = address[:128]
     transfer.confirm_url = confirm_url[:500]
     transfer.resolved_at = timezone.now()

@@ -175,8 +175,46 @@ def _prepare(req: OutgoingRequest, digest: str, actor: Actor) -> Transfer:
     if decision.status != policy.NOT_REQUIRED:
         payload = _payload(customer, req, person, vasp)
     status = Transfer.Status.AWAITING if decision.status == policy.SEND else decision.status
+    reasons = list(decision.reasons)
     now = timezone.now()
     ivms_json = payload.to_json() if payload else {}
+    request_identifier = trp.new_request_identifier()
+    outcome, adapter = None, None
+    if (
+        status == Transfer.Status.AWAITING
+        and vasp is not None
+        and vasp.protocol == Protocol.SANDBOX
+    ):
+        # In-process counterparty: its answer is part of this request (one insert, one audit).
+        adapter = delivery.adapter_for(Protocol.SANDBOX)
+        outcome = adapter.send_inquiry(
+            base.Counterparty(code=vasp.code, name=vasp.name, protocol=vasp.protocol),
+            base.Inquiry(
+                request_identifier=request_identifier,
+                url=vasp.code,
+                asset=req.asset,
+                amount=req.amount,
+                callback="",
+                ivms101=ivms_json,
+                beneficiary_wallet=req.beneficiary_wallet,
+            ),
+        )
+        if outcome.status in (base.APPROVED, base.REJECTED):
+            answered = (
+                Transfer.Status.READY
+                if outcome.status == base.APPROVED
+                else Transfer.Status.REJECTED
+            )
+            status, reasons = delivery.resolved(
+                status=answered,
+                reasons=reasons,
+                beneficiary_wallet=req.beneficiary_wallet,
+                reason=outcome.reason,
+                address=outcome.address,
+            )
+    names = identity.customer_names(customer)
+    waiting = status in (Transfer.Status.AWAITING, Transfer.Status.REVIEW)
+    answered_now = outcome is not None and outcome.status != base.PENDING
     transfer = Transfer.objects.create(
         direction=Transfer.Direction.OUTGOING,
         external_id=req.external_id,
@@ -192,55 +230,36 @@ def _prepare(req: OutgoingRequest, digest: str, actor: Actor) -> Transfer:
         counterparty_name=vasp.name if vasp else "",
         travel_address=req.travel_address,
         status=status,
-        reasons=list(decision.reasons),
+        reasons=reasons,
         policy_id=ours.id,
         ivms101_encrypted=pii.encrypt(json.dumps(ivms_json)) if payload else "",
         ivms101_redacted=identity.redact(ivms_json),
-        originator_name=identity.customer_names(customer)[0][:200]
-        if identity.customer_names(customer)
-        else "",
+        originator_name=names[0][:200] if names else "",
         beneficiary_name=(person.legal_names or person.all_names or [""])[0][:200],
         request_hash=digest,
-        request_identifier=trp.new_request_identifier(),
-        due_at=now + timedelta(hours=ours.counterparty_sla_hours)
-        if status in (Transfer.Status.AWAITING, Transfer.Status.REVIEW)
-        else None,
-        next_attempt_at=now if status == Transfer.Status.AWAITING else None,
+        request_identifier=request_identifier,
+        attempts=1 if outcome else 0,
+        approved_address=outcome.address[:128] if outcome else "",
+        confirm_url=outcome.confirm_url[:500] if outcome else "",
+        resolved_at=now if answered_now else None,
+        due_at=now + timedelta(hours=ours.counterparty_sla_hours) if waiting else None,
+        next_attempt_at=now if status == Transfer.Status.AWAITING and outcome is None else None,
     )
     if declaration is not None:  # the declaration made with this request points to it
         type(declaration).objects.filter(pk=declaration.pk).update(transfer=transfer)
-    if payload is not None and status != Transfer.Status.AWAITING:
+    exchanges = list(outcome.exchanges) if outcome else []
+    if payload is not None and outcome is None and status != Transfer.Status.AWAITING:
         # Sunrise and unhosted cases: no counterparty channel, the record is the evidence.
         body = json.dumps({"IVMS101": ivms_json, "decision": status}).encode()
+        exchanges = [Exchange(kind=Message.Kind.SUNRISE, direction="sent", url="", body=body)]
+    if exchanges:
         evidence.store(
             transfer,
-            [Exchange(kind=Message.Kind.SUNRISE, direction="sent", url="", body=body)],
-            protocol=Protocol.NONE,
-            version=trp.API_VERSION,
-            request_identifier=transfer.request_identifier,
+            exchanges,
+            protocol=adapter.protocol if adapter else Protocol.NONE,
+            version=adapter.version if adapter else trp.API_VERSION,
+            request_identifier=request_identifier,
         )
-    if (
-        status == Transfer.Status.AWAITING
-        and vasp is not None
-        and vasp.protocol == Protocol.SANDBOX
-    ):
-        adapter = delivery.adapter_for(Protocol.SANDBOX)
-        transfer.attempts = 1
-        transfer.save(update_fields=["attempts"])
-        outcome = adapter.send_inquiry(
-            delivery.counterparty_of(transfer),
-            base.Inquiry(
-                request_identifier=transfer.request_identifier,
-                url=vasp.code,
-                asset=req.asset,
-                amount=req.amount,
-                callback="",
-                ivms101=ivms_json,
-                beneficiary_wallet=req.beneficiary_wallet,
-            ),
-        )
-        delivery.record_outcome(transfer_id=transfer.pk, outcome=outcome, adapter=adapter)
-        transfer.refresh_from_db()
     audit.record(
         actor=actor,
         action="travel_rule.transfer_prepared",
