@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
 import statistics
 import time
 from collections.abc import Sequence
@@ -51,9 +52,9 @@ def prepare_and_sign(n: int) -> list[float]:
     customer.id_number = "42101-1234567-1"
     beneficiary = iv.NaturalPerson(name=iv.NaturalPersonName((iv.NaturalNameId("Bilal Ahmed"),)))
     key, key_id, today = conf.signing_key(), conf.self_code(), timezone.localdate()
-    timings = []
+    timings, cpu = [], []
     for _ in range(n):
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.thread_time()
         payload = iv.IdentityPayload(
             originator=iv.Party((identity.customer_person(customer),), ("TXaB1ZK7kH7sjDJy",)),
             beneficiary=iv.Party((beneficiary,), ("0x52908400098527886E0F7030069857D2E4169EE7",)),
@@ -75,7 +76,8 @@ def prepare_and_sign(n: int) -> list[float]:
         body = trp.dumps(trp.inquiry_body(inquiry, "ethereum"))
         signing.sign(key, key_id, "POST", "/trp/inquiry/x", inquiry.request_identifier, body)
         timings.append((time.perf_counter() - started) * 1000)
-    return timings
+        cpu.append((time.thread_time() - cpu_started) * 1000)
+    return timings, cpu
 
 
 def _seed_customers(count: int) -> list[str]:
@@ -102,7 +104,7 @@ def _seed_customers(count: int) -> list[str]:
     return refs
 
 
-def _run_transfers(args: tuple[int, int, list[str]]) -> tuple[int, dict[str, int]]:
+def _run_transfers(args: tuple[int, int, list[str]]) -> tuple[int, dict[str, int], float]:
     worker, count, customers = args
     from django.db import connections
 
@@ -112,6 +114,7 @@ def _run_transfers(args: tuple[int, int, list[str]]) -> tuple[int, dict[str, int
 
     actor = Actor.automated("bench")
     statuses: dict[str, int] = {}
+    cpu_started = time.process_time()
     for i in range(count):
         request = outgoing.OutgoingRequest(
             external_id=f"BW-{worker}-{i}",
@@ -125,11 +128,11 @@ def _run_transfers(args: tuple[int, int, list[str]]) -> tuple[int, dict[str, int
             counterparty_vasp="sandbox-counterparty",
         )
         transfer, _ = outgoing.prepare_outgoing_transfer(request=request, actor=actor)
-        statuses[transfer.status] = statuses.get(transfer.status, 0) + 1
-    return count, statuses
+        statuses[str(transfer.status)] = statuses.get(str(transfer.status), 0) + 1
+    return count, statuses, time.process_time() - cpu_started
 
 
-def through_sandbox(total: int, processes: int) -> tuple[float, dict[str, int]]:
+def through_sandbox(total: int, processes: int) -> tuple[float, float, dict[str, int]]:
     from django.db import connections
 
     customers = _seed_customers(50)
@@ -142,10 +145,16 @@ def through_sandbox(total: int, processes: int) -> tuple[float, dict[str, int]]:
         results = pool.map(_run_transfers, [(w, share, customers) for w in range(processes)])
     elapsed = time.perf_counter() - started
     statuses: dict[str, int] = {}
-    for _, found in results:
+    for _, found, _cpu in results:
         for k, v in found.items():
             statuses[k] = statuses.get(k, 0) + v
-    return share * processes / elapsed, statuses
+    cpu_per_transfer = sum(r[2] for r in results) / (share * processes)
+    return share * processes / elapsed, cpu_per_transfer, statuses
+
+
+def _p99(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -155,19 +164,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--processes", type=int, default=2)
     args = parser.parse_args(argv)
     with isolated_run("travel_rule", broker=False, environ={"CELERY_TASK_ALWAYS_EAGER": "1"}):
-        timings = prepare_and_sign(args.messages)
-        ordered = sorted(timings)
-        p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-        print(f"== Prepare + sign an outgoing message ({args.messages:,} messages)")
-        print(f"p50                  {statistics.median(timings):.2f} ms")
-        print(f"p99                  {p99:.2f} ms   (target <= 20 ms)")
-        print(f"max                  {ordered[-1]:.2f} ms")
-        rate, statuses = through_sandbox(args.transfers, args.processes)
+        timings, cpu = prepare_and_sign(args.messages)
+        print(f"== Prepare + sign an outgoing message ({args.messages:,} messages; wall / CPU)")
+        print(f"load average         {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+        print(
+            f"p50                  {statistics.median(timings):.2f} ms / "
+            f"{statistics.median(cpu):.2f} ms"
+        )
+        print(
+            f"p99                  {_p99(timings):.2f} ms / {_p99(cpu):.2f} ms   (target <= 20 ms)"
+        )
+        print(f"max                  {max(timings):.2f} ms / {max(cpu):.2f} ms")
+        rate, cpu_each, statuses = through_sandbox(args.transfers, args.processes)
         print(
             f"\n== Transfers through the sandbox counterparty ({args.transfers:,}, "
             f"{args.processes} processes)"
         )
         print(f"transfers/s          {rate:,.0f}   (target 200/s on 2 cores)")
+        print(
+            f"app CPU / transfer   {cpu_each * 1000:.2f} ms  (=> {1 / cpu_each:,.0f}/s per "
+            "core of application time; the rest is PostgreSQL and waiting)"
+        )
         print(f"outcomes             {statuses}")
     return 0
 

@@ -262,3 +262,40 @@ def test_after_the_last_attempt_the_transfer_is_held_for_an_officer(counterparty
     assert transfer.status == Transfer.Status.REVIEW
     assert "gave up after retries" in transfer.reasons[-1]
     assert Message.objects.filter(transfer=transfer, direction="sent").count() == 3
+
+
+@pytest.mark.worker
+def test_a_real_worker_sends_retries_after_backoff_and_settles(
+    real_worker, settings, make_api_client
+):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Counterparty)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        Counterparty.script, Counterparty.seen = ["503"], []
+        endpoint = f"http://127.0.0.1:{server.server_port}"
+        public = (
+            COUNTERPARTY_KEY.public_key()
+            .public_bytes(
+                serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+            )
+            .decode()
+        )
+        peer_vasp(endpoint, code="cp", public_key=public)
+        worker = real_worker(
+            queues="default", concurrency=1, extra_env={"TRAVEL_RULE_HTTP_TIMEOUT": "2"}
+        )
+        worker.wait_ready()
+        transfer = awaiting_transfer(make_api_client(), endpoint)
+        deadline = time.monotonic() + 45
+        while time.monotonic() < deadline:
+            transfer.refresh_from_db()
+            if transfer.status != Transfer.Status.AWAITING:
+                break
+            time.sleep(0.5)
+        assert transfer.status == Transfer.Status.READY, (transfer.reasons, worker.output())
+        assert transfer.attempts == 2  # a 503, then the approval after the 2 s backoff
+        assert len(Counterparty.seen) == 2
+    finally:
+        server.shutdown()
+        server.server_close()
