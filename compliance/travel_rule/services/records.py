@@ -9,6 +9,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.db.models import Q
+
 from compliance.travel_rule import selectors
 
 KARACHI = ZoneInfo("Asia/Karachi")
@@ -94,3 +96,49 @@ def as_csv(data: dict[str, Any]) -> str:
     for row in data["records"]:
         writer.writerow([_cell(row[c]) for c in COLUMNS])
     return out.getvalue()
+
+
+def customer_transfers(customer_ids) -> list[dict[str, Any]]:
+    """Every travel-rule transfer of these customers with its messages (bodies redacted), for
+    the supervisor's inspection export."""
+    out = []
+    for t in selectors.transfers_for_customer_q(Q(customer_id__in=list(customer_ids))).order_by(
+        "created_at", "id"
+    ):
+        out.append(
+            {
+                "id": str(t.pk),
+                "customer": str(t.customer_id),
+                "direction": t.direction,
+                "external_id": t.external_id,
+                "status": t.status,
+                "reasons": t.reasons,
+                "asset": t.asset,
+                "amount": str(t.amount),
+                "amount_pkr": str(t.amount_pkr),
+                "originator_name": t.originator_name,
+                "beneficiary_name": t.beneficiary_name,
+                "originator_wallet": t.originator_wallet,
+                "beneficiary_wallet": t.beneficiary_wallet,
+                "counterparty": t.counterparty_name,
+                "txid": t.txid,
+                "created_at": t.created_at.isoformat(),
+                "ivms101": t.ivms101_redacted,
+                "messages": [
+                    {
+                        "at": m.created_at.isoformat(),
+                        "direction": m.direction,
+                        "kind": m.kind,
+                        "protocol": m.protocol,
+                        "version": m.protocol_version,
+                        "http_status": m.http_status,
+                        "signature_valid": m.signature_valid,
+                        "sha256": m.body_sha256,
+                        "error": m.error,
+                        "body": m.body_redacted,
+                    }
+                    for m in t.messages.all()
+                ],
+            }
+        )
+    return out

@@ -118,3 +118,25 @@ def test_every_travel_rule_admin_page_renders(staff_user):
     client = client_for(staff_user("MLRO"))
     for model in ("transfer", "awaitingtransfer", "vasp", "travelrulepolicy"):
         assert client.get(reverse(f"admin:travel_rule_{model}_changelist")).status_code == 200
+
+
+def test_the_inspection_export_includes_the_customers_travel_rule_messages(
+    api_client, customer, staff_user
+):
+    import io
+    import json
+    import zipfile
+
+    from core import pii
+    from reporting import exports
+
+    api_client.post("/api/v1/travel-rule/transfers/", transfer_body(customer), format="json")
+    export = exports.build_inspection_export(
+        actor=Actor.for_user(staff_user("Regulator")), customer=customer
+    )
+    archive = zipfile.ZipFile(io.BytesIO(export.content))
+    raw = archive.read("travel_rule/transfers.json").decode()
+    transfers = json.loads(raw)
+    assert len(transfers) == 1 and transfers[0]["status"] == "ready"
+    assert [m["kind"] for m in transfers[0]["messages"]] == ["inquiry", "resolution"]
+    assert pii.normalize(customer.id_number) not in raw
