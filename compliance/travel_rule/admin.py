@@ -8,6 +8,7 @@ import json
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
@@ -24,7 +25,7 @@ from compliance.travel_rule.models import (
     TravelRulePolicy,
     Vasp,
 )
-from compliance.travel_rule.services import policies
+from compliance.travel_rule.services import incoming, outgoing, policies
 from core import audit
 from core.actors import Actor
 from core.admin import NoDeleteAdmin, ReadOnlyAdmin
@@ -126,11 +127,47 @@ class TransferAdmin(ReadOnlyAdmin):
         return format_html("<pre>{}</pre>", json.dumps(transfer.ivms101_redacted, indent=2))
 
 
+class DecisionForm(ActionForm):
+    reason = forms.CharField(required=False, max_length=500, help_text="Why (required).")
+
+
 @admin.register(AwaitingTransfer)
 class AwaitingTransferAdmin(TransferAdmin):
-    """The work queue: held or waiting transfers, the most overdue first."""
+    """The work queue: held or waiting transfers, the most overdue first. Held transfers are
+    decided here with a reason: outgoing ones released or blocked, incoming ones accepted or
+    rejected (the resolution then goes to the originating VASP)."""
 
     list_filter = ("direction", "status")
+    action_form = DecisionForm
+    actions = ["allow_selected", "refuse_selected"]
+
+    def _decide(self, request: HttpRequest, queryset: QuerySet, allow: bool) -> None:
+        actor, reason = Actor.for_user(request.user), request.POST.get("reason", "")
+        for transfer in queryset:
+            try:
+                if transfer.direction == Transfer.Direction.OUTGOING:
+                    outgoing.decide_held_outgoing(
+                        transfer=transfer, allow=allow, reason=reason, actor=actor
+                    )
+                else:
+                    incoming.decide_held_transfer(
+                        transfer=transfer, accept=allow, reason=reason, actor=actor
+                    )
+                messages.success(request, f"{transfer.external_id}: decided.")
+            except DomainError as exc:
+                messages.error(request, f"{transfer.external_id}: {exc}")
+
+    @admin.action(description="Allow: release the withdrawal / accept the incoming transfer")
+    def allow_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._decide(request, queryset, allow=True)
+
+    @admin.action(description="Refuse: block the withdrawal / reject the incoming transfer")
+    def refuse_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._decide(request, queryset, allow=False)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # Actions need it; the form itself stays read-only (every field is read-only).
+        return obj is None and request.user.has_perm("travel_rule.change_transfer")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Transfer]:
         return (

@@ -305,3 +305,30 @@ def confirm_outgoing_transfer(*, transfer: Transfer, txid: str, actor: Actor) ->
             request_identifier=locked.request_identifier,
         )
     return locked
+
+
+def decide_held_outgoing(*, transfer: Transfer, allow: bool, reason: str, actor: Actor) -> Transfer:
+    """An officer's decision on a withdrawal held by policy (sunrise, unknown VASP, failed
+    exchange): it may proceed (``ready``) or not (``rejected``)."""
+    if not reason.strip():
+        raise ValidationFailed({"reason": ["A decision needs a reason."]})
+    with transaction.atomic():
+        locked = Transfer.objects.select_for_update().get(pk=transfer.pk)
+        if (
+            locked.direction != Transfer.Direction.OUTGOING
+            or locked.status != Transfer.Status.REVIEW
+        ):
+            raise InvalidTransition(f"cannot decide a {locked.direction} {locked.status} transfer")
+        locked.status = Transfer.Status.READY if allow else Transfer.Status.REJECTED
+        verdict = "released" if allow else "blocked"
+        locked.reasons = [*locked.reasons, f"{verdict} by {actor.label}: {reason}"]
+        locked.resolved_at = timezone.now()
+        locked.save(update_fields=["status", "reasons", "resolved_at", "updated_at"])
+        audit.record(
+            actor=actor,
+            action="travel_rule.outgoing_decided",
+            obj=locked,
+            after={"status": locked.status},
+            reason=reason,
+        )
+    return locked

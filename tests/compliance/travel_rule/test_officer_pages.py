@@ -140,3 +140,36 @@ def test_the_inspection_export_includes_the_customers_travel_rule_messages(
     assert len(transfers) == 1 and transfers[0]["status"] == "ready"
     assert [m["kind"] for m in transfers[0]["messages"]] == ["inquiry", "resolution"]
     assert pii.normalize(customer.id_number) not in raw
+
+
+def test_an_officer_releases_a_held_withdrawal_from_the_queue_with_a_reason(
+    api_client, customer, staff_user
+):
+    held = api_client.post(
+        "/api/v1/travel-rule/transfers/",
+        transfer_body(customer, counterparty_vasp="nobody"),
+        format="json",
+    )
+    transfer_id = held.json()["id"]
+    assert held.json()["status"] == "review"
+    client = client_for(staff_user("MLRO"))
+    url = reverse("admin:travel_rule_awaitingtransfer_changelist")
+    without = client.post(
+        url,
+        {"action": "allow_selected", "_selected_action": [transfer_id], "reason": ""},
+        follow=True,
+    )
+    assert "A decision needs a reason" in without.content.decode()
+    client.post(
+        url,
+        {
+            "action": "allow_selected",
+            "_selected_action": [transfer_id],
+            "reason": "counterparty confirmed by phone; sunrise record kept",
+        },
+    )
+    transfer = Transfer.objects.get(pk=transfer_id)
+    assert transfer.status == "ready"
+    assert transfer.reasons[-1].startswith("released by ")
+    detail = api_client.get(f"/api/v1/travel-rule/transfers/{transfer_id}/").json()
+    assert detail["may_proceed"] is True
