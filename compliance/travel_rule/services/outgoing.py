@@ -141,7 +141,7 @@ def _prepare(req: OutgoingRequest, digest: str, actor: Actor) -> Transfer:
     customer = get_customer(req.customer)
     person = _beneficiary_person(req)
     unhosted = req.wallet_type == Transfer.WalletKind.UNHOSTED
-    vasp, url = (None, "") if unhosted else _counterparty(req)
+    vasp, _ = (None, "") if unhosted else _counterparty(req)
     policies = selectors.active_policies(vasp.jurisdiction if vasp else "")
     ours = selectors.our_policy(policies)
     theirs = policies.get(vasp.jurisdiction) if vasp else None
@@ -167,7 +167,7 @@ def _prepare(req: OutgoingRequest, digest: str, actor: Actor) -> Transfer:
             unhosted=unhosted,
             declared=declared,
             proved=proved,
-            vasp_known=vasp is not None or bool(url),
+            vasp_known=vasp is not None,  # a travel address alone names no vetted VASP
             vasp_can_receive=vasp is None or vasp.protocol != Protocol.NONE,
         )
     )

@@ -94,6 +94,18 @@ def test_an_unknown_counterparty_is_held_for_review_and_recorded(api_client, cus
     assert Message.objects.filter(transfer_id=body["id"], kind="sunrise").count() == 1
 
 
+def test_a_travel_address_of_a_vasp_outside_the_directory_is_held(api_client, customer):
+    from compliance.travel_rule.protocols import travel_address
+
+    address = travel_address.encode("https://unvetted.example.org/trp/inquiry/x")
+    body = post(
+        api_client, transfer_body(customer, counterparty_vasp=None, travel_address=address)
+    ).json()
+    assert body["status"] == "review" and body["messages"][0]["kind"] == "sunrise"
+    bad = post(api_client, transfer_body(customer, travel_address="ta-not-an-address"))
+    assert bad.status_code == 400 and "travel_address" in bad.json()["errors"]
+
+
 def test_repeating_the_same_request_is_idempotent_and_a_changed_one_conflicts(api_client, customer):
     request = transfer_body(customer)
     first = post(api_client, request)
