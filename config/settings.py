@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "compliance.screening",
     "compliance.monitoring",
     "compliance.cases",
+    "compliance.travel_rule",
     "compliance.workspace",
     "reporting",
 ]
@@ -280,6 +281,13 @@ CELERY_BEAT_SCHEDULE = {
     # A real goAML adapter answers later; poll for acknowledgements and rejections.
     "fetch-filing-outcomes": {"task": "reporting.fetch_outcomes", "schedule": 900.0},
     "report-deadlines": {"task": "reporting.alert_overdue", "schedule": crontab(minute=30)},
+    # Travel rule: inquiries whose send task was lost or is due a retry; received data whose
+    # incoming transaction arrived after it.
+    "travel-rule-send-due": {"task": "compliance.travel_rule.send_due_transfers", "schedule": 60.0},
+    "travel-rule-match-incoming": {
+        "task": "compliance.travel_rule.match_incoming",
+        "schedule": 300.0,
+    },
     "import-watchlists": {
         "task": "compliance.screening.import_scheduled_lists",
         "schedule": crontab(minute=0, hour="*/6"),

@@ -11,6 +11,7 @@ api_v1 = [
     path("", include("compliance.screening.api.urls")),
     path("", include("compliance.monitoring.api.urls")),
     path("", include("compliance.cases.api.urls")),
+    path("", include("compliance.travel_rule.api.urls")),
     path("", include("reporting.api.urls")),
 ]
 
@@ -18,6 +19,7 @@ urlpatterns = [
     path("admin/workspace/", include("compliance.workspace.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
+    path("trp/", include("compliance.travel_rule.api.trp_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("health/", Health.as_view(), name="health"),

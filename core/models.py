@@ -75,6 +75,8 @@ class ApiKey(PublicModel):
         "screening",
         "alerts:read",
         "reports:read",
+        "travel_rule:read",
+        "travel_rule:write",
     )
 
     name = models.CharField(max_length=100, unique=True)

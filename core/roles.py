@@ -9,7 +9,9 @@ from __future__ import annotations
 
 ANALYST, MLRO, REGULATOR, AUDITOR, ADMIN = "Analyst", "MLRO", "Regulator", "Auditor", "Admin"
 ROLES = (ANALYST, MLRO, REGULATOR, AUDITOR, ADMIN)
-DOMAIN_APPS = ("core", "kyc", "compliance", "screening", "monitoring", "cases", "reporting")
+DOMAIN_APPS = (
+    "core", "kyc", "compliance", "screening", "monitoring", "cases", "travel_rule", "reporting"
+)  # fmt: skip
 
 # Per role: (app_label, model or "*", actions). Models not listed get nothing beyond view.
 ROLE_GRANTS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
@@ -37,6 +39,7 @@ ROLE_GRANTS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
         ("screening", "*", ("view",)),
         ("monitoring", "*", ("view",)),
         ("cases", "*", ("view",)),
+        ("travel_rule", "*", ("view",)),
         ("reporting", "*", ("view",)),
         ("core", "auditevent", ("view",)),
     ],
@@ -55,6 +58,7 @@ DECISION_PERMISSIONS = {
         "approve_report",
         "decide_freeze",
         "activate_rule",
+        "activate_policy",
         "confirm_match",
         "reveal_id_number",
         "decide_case",

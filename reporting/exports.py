@@ -10,6 +10,8 @@ Contents (``README.txt`` inside says the same):
 - ``audit/chain_verification.json``: ``core.audit.verify_chain`` over the whole trail at export
   time (intact or the first broken event), since an event's hash only proves anything with
   the chain it belongs to;
+- ``travel_rule/transfers.json``: the customers' travel-rule transfers and the messages
+  exchanged with counterparty VASPs (identifiers masked);
 - ``manifest.json``: scope, who exported it and when, and the SHA-256 of every file above.
 
 The export itself is an audit event (``reporting.inspection_exported``).
@@ -32,6 +34,7 @@ from django.utils import timezone
 
 from compliance.cases.models import Case
 from compliance.screening.models import ScreeningHit
+from compliance.travel_rule.services import records as travel_rule_records
 from core import audit
 from core.actors import Actor
 from core.models import AuditEvent
@@ -140,6 +143,7 @@ filings/<reference>.xml        goAML XML exactly as filed with the FMU (SHA-256 
 summary.html                   customers' KYC, cases and decisions, filings and approvals
 audit/events.json, events.csv  the audit events of those customers, cases, hits and reports
 audit/chain_verification.json  verification of the whole audit chain at export time
+travel_rule/transfers.json     travel-rule transfers and messages (identifiers masked)
 manifest.json                  scope, exporter, time, SHA-256 of every file
 
 Each audit event carries the hash of the previous one: recomputing the chain from the first
@@ -195,6 +199,9 @@ def build_inspection_export(
         "audit/events.json": json.dumps(rows, indent=2, cls=DjangoJSONEncoder).encode(),
         "audit/events.csv": _events_csv(rows).encode(),
         "audit/chain_verification.json": json.dumps(verification, indent=2).encode(),
+        "travel_rule/transfers.json": json.dumps(
+            travel_rule_records.customer_transfers(c.pk for c in customers), indent=2
+        ).encode(),
     }
     for report in reports:
         files[f"filings/{report.reference}.xml"] = report.xml.encode()

@@ -14,6 +14,7 @@ from django.utils.http import urlencode
 from compliance.cases.models import Case, Decision
 from compliance.monitoring.models import SEVERITIES
 from compliance.screening.models import ScreeningHit
+from compliance.travel_rule import selectors as travel_rule
 from compliance.workspace import charts, selectors
 from compliance.workspace.charts import SEVERITY_COLOURS, SLA_COLOURS, Bar, Series, StackedRow
 from kyc.models import Customer
@@ -292,4 +293,13 @@ def customer_360(user, view: selectors.Customer360) -> dict[str, Any]:
         "documents": [(d, change_url(d)) for d in view.documents],
         "verifications": [(v, change_url(v)) for v in view.verifications],
         "reviews": [(r, change_url(r)) for r in view.reviews],
+        "travel_rule_transfers": _travel_rule_rows(customer),
     }
+
+
+def _travel_rule_rows(customer: Customer) -> list[tuple]:
+    now = timezone.now()
+    return [
+        (t, change_url(t), travel_rule.sla_text(t, now))
+        for t in travel_rule.transfers_for_customer(customer.pk)[:50]
+    ]

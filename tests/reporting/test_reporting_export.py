@@ -37,6 +37,7 @@ def test_export_holds_the_filed_xml_summary_events_and_manifest(exported, custom
         "audit/events.json",
         "audit/events.csv",
         "audit/chain_verification.json",
+        "travel_rule/transfers.json",
         f"filings/{filed.reference}.xml",
         "manifest.json",
     }

@@ -15,6 +15,7 @@ from .cash import LargeCash, RoundAmounts, Structuring
 from .counterparties import HighRiskJurisdiction, SanctionedCounterparty, TravelRuleMissing
 from .flows import FanIn, FanOut, RapidMovement, Velocity
 from .profile import DormantReactivation, ProfileDeviation, TierLimit
+from .travel_rule import TravelRuleMismatch
 
 TYPOLOGIES: dict[str, type[Typology]] = {
     cls.code: cls
@@ -30,6 +31,7 @@ TYPOLOGIES: dict[str, type[Typology]] = {
         SanctionedCounterparty,
         HighRiskJurisdiction,
         TravelRuleMissing,
+        TravelRuleMismatch,
         TierLimit,
         RoundAmounts,
     )
