@@ -3,9 +3,16 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
-from core import api_keys
+from core import api_keys, dead_letters
 from core.actors import Actor
-from core.models import ApiKey, AuditEvent, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from core.models import (
+    ApiKey,
+    AuditEvent,
+    DeadLetter,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -91,3 +98,34 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
     @admin.display(description="Body")
     def pretty_body(self, obj):
         return format_html("<pre>{}</pre>", obj.body)
+
+
+@admin.register(DeadLetter)
+class DeadLetterAdmin(ReadOnlyAdmin):
+    """Items set aside by a batch task: what failed and why; retry puts them back."""
+
+    list_display = ("last_failed_at", "kind", "item_id", "status", "attempts", "error")
+    list_filter = ("status", "kind")
+    search_fields = ("item_id", "error")
+    readonly_fields = (
+        "kind",
+        "item_id",
+        "status",
+        "error",
+        "details",
+        "attempts",
+        "created_at",
+        "last_failed_at",
+        "retried_at",
+        "retried_by",
+    )
+    actions = ["retry"]
+
+    @admin.action(description="Retry selected items", permissions=["change"])
+    def retry(self, request, queryset):
+        done = dead_letters.retry(list(queryset), actor=Actor.for_user(request.user))
+        messages.success(request, f"{done} item(s) sent back to their pipeline.")
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # The action needs it; the form stays read-only (every field is in readonly_fields).
+        return request.user.has_perm("core.change_deadletter")

@@ -175,3 +175,34 @@ class WebhookAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attempted_at:%Y-%m-%d %H:%M:%S} {self.status_code or self.error}"
+
+
+class DeadLetter(PublicModel):
+    """An item that made a batch task fail, set aside so the rest of the batch proceeds.
+
+    One row per (kind, item): a retry that fails again reopens it with the new error and one
+    more attempt. Kept after it is resolved: the record of what failed and who retried it.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        RETRIED = "retried", "Retried"
+
+    kind = models.CharField(max_length=60, help_text="What failed, e.g. monitoring.transaction.")
+    item_id = models.CharField(max_length=100)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    error = models.TextField(help_text="The exception the item raised, last time.")
+    details = models.TextField(blank=True, help_text="Where it was raised (traceback).")
+    attempts = models.PositiveIntegerField(default=1)
+    last_failed_at = models.DateTimeField()
+    retried_at = models.DateTimeField(null=True, blank=True)
+    retried_by = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "item_id"], name="dead_letter_one_per_item")
+        ]
+        indexes = [models.Index(fields=["kind", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.item_id} ({self.status})"

@@ -3,7 +3,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.conf import settings
 
-from core import webhooks
+from core import webhook_isolation, webhooks
 
 
 @shared_task(name="core.webhooks.deliver", ignore_result=True)
@@ -20,16 +20,14 @@ def deliver_webhook(delivery_id: str) -> None:
 @shared_task(name="core.webhooks.deliver_many", ignore_result=True)
 def deliver_webhooks(delivery_ids: list[str]) -> None:
     """First attempts for a batch of fresh deliveries; failures retry through deliver_due."""
-    for delivery_id in delivery_ids:
-        webhooks.deliver(delivery_id)
+    webhook_isolation.deliver_isolating(delivery_ids)  # one that raises is set aside
 
 
 @shared_task(name="core.webhooks.deliver_due", ignore_result=True)
 def deliver_due_webhooks() -> int:
     """Beat: retry what is due, including deliveries whose enqueue was lost."""
     ids = webhooks.due_delivery_ids()
-    for delivery_id in ids:
-        webhooks.deliver(delivery_id)
+    webhook_isolation.deliver_isolating(ids)
     return len(ids)
 
 
