@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
-from core import api_keys, dead_letters
+from core import api_keys, dead_letters, outbound, webhooks
 from core.actors import Actor
 from core.models import (
     ApiKey,
@@ -76,9 +78,53 @@ class WebhookAttemptInline(admin.TabularInline):
         return False
 
 
+class WebhookEndpointForm(forms.ModelForm):
+    url = forms.URLField(max_length=500, assume_scheme="https")
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ("name", "url", "event_types", "is_active")
+
+    def clean_url(self) -> str:
+        url = self.cleaned_data["url"]
+        try:
+            outbound.resolve(url)
+        except outbound.Refused as exc:
+            raise forms.ValidationError(str(exc)) from None
+        return url
+
+
 @admin.register(WebhookEndpoint)
 class WebhookEndpointAdmin(NoDeleteAdmin):
-    list_display = ("name", "url", "is_active", "event_types")
+    """The signing secret is made here, shown once (on creation or rotation), stored
+    encrypted, and never displayed again, to any role."""
+
+    form = WebhookEndpointForm
+    list_display = ("name", "url", "is_active", "event_types", "secret_rotated_at")
+    readonly_fields = ("secret_rotated_at", "previous_secret_until")
+    actions = ["rotate_secret"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        made = None
+        if not change:
+            made = webhooks.new_secret()
+            obj.secret = made
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            cancelled = webhooks.cancel_queued(obj)
+            messages.info(request, f"{cancelled} queued deliveries cancelled.")
+        if made:
+            messages.warning(request, f"Signing secret (shown once, copy it now): {made}")
+
+    @admin.action(description="Rotate the signing secret", permissions=["change"])
+    def rotate_secret(self, request, queryset):
+        for endpoint in queryset:
+            new = webhooks.rotate_secret(endpoint, actor=Actor.for_user(request.user))
+            messages.warning(
+                request,
+                f"{endpoint.name}: new signing secret (shown once, copy it now): {new}. "
+                f"The previous one also signs for {settings.WEBHOOK_SECRET_OVERLAP_HOURS:g} h.",
+            )
 
 
 @admin.register(WebhookDelivery)

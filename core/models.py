@@ -5,6 +5,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from core import pii
+
 
 class TimeStamped(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -122,12 +124,29 @@ class WebhookEndpoint(PublicModel):
 
     name = models.CharField(max_length=100)
     url = models.URLField(max_length=500)
-    secret = models.CharField(max_length=128, help_text="Shared secret for the HMAC signature.")
+    # The signing secret, encrypted at rest (core.pii keys); shown once, when it is made.
+    secret_encrypted = models.TextField(editable=False)
+    # After a rotation the previous secret also signs until ``previous_secret_until``.
+    previous_secret_encrypted = models.TextField(blank=True, editable=False)
+    previous_secret_until = models.DateTimeField(null=True, blank=True, editable=False)
+    secret_rotated_at = models.DateTimeField(null=True, blank=True, editable=False)
     event_types = models.JSONField(default=list, blank=True, help_text="Empty means every event.")
     is_active = models.BooleanField(default=True)
 
     def __str__(self) -> str:
         return f"{self.name} → {self.url}"
+
+    @property
+    def secret(self) -> str:
+        return pii.decrypt(self.secret_encrypted) if self.secret_encrypted else ""
+
+    @secret.setter
+    def secret(self, value: str) -> None:
+        self.secret_encrypted = pii.encrypt(value)
+
+    @property
+    def previous_secret(self) -> str:
+        return pii.decrypt(self.previous_secret_encrypted) if self.previous_secret_encrypted else ""
 
     def wants(self, event_type: str) -> bool:
         return self.is_active and (not self.event_types or event_type in self.event_types)
@@ -140,6 +159,7 @@ class WebhookDelivery(PublicModel):
         PENDING = "pending"
         DELIVERED = "delivered"
         FAILED = "failed"  # gave up after WEBHOOK_MAX_ATTEMPTS
+        CANCELLED = "cancelled"  # the endpoint was deactivated before it went out
 
     endpoint = models.ForeignKey(
         WebhookEndpoint, on_delete=models.PROTECT, related_name="deliveries"
