@@ -5,12 +5,13 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
-from core import api_keys, dead_letters, outbound, webhooks
+from core import api_keys, dead_letters, login_guard, outbound, webhooks
 from core.actors import Actor
 from core.models import (
     ApiKey,
     AuditEvent,
     DeadLetter,
+    LoginLockout,
     WebhookAttempt,
     WebhookDelivery,
     WebhookEndpoint,
@@ -175,3 +176,20 @@ class DeadLetterAdmin(ReadOnlyAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         # The action needs it; the form stays read-only (every field is in readonly_fields).
         return request.user.has_perm("core.change_deadletter")
+
+
+@admin.register(LoginLockout)
+class LoginLockoutAdmin(ReadOnlyAdmin):
+    list_display = ("attempt_time", "username", "ip_address", "failures_since_start")
+    search_fields = ("username", "ip_address")
+    fields = ("username", "ip_address", "user_agent", "failures_since_start", "attempt_time")
+    readonly_fields = fields
+    actions = ["unlock"]
+
+    @admin.action(description="Unlock (clear the failures)", permissions=["change"])
+    def unlock(self, request, queryset):
+        login_guard.unlock(list(queryset), actor=Actor.for_user(request.user))
+        messages.success(request, "Unlocked.")
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return request.user.has_perm("core.change_loginlockout")

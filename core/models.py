@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.db import models
 
@@ -226,3 +227,11 @@ class DeadLetter(PublicModel):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.item_id} ({self.status})"
+
+
+class LoginLockout(AccessAttempt):
+    """Failed staff logins as django-axes counts them; the admin's Unlock lifts a lockout."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "login lockout"
