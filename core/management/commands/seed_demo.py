@@ -1,7 +1,8 @@
 import importlib
 
 from django.apps import apps
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from core.roles import DOMAIN_APPS
 
@@ -13,6 +14,9 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        # The demo's staff log in with the passwords printed in the README: never in production.
+        if not settings.DEBUG:
+            raise CommandError("seed_demo runs only with DEBUG on (it creates demo passwords).")
         for config in apps.get_app_configs():
             if config.label not in DOMAIN_APPS:
                 continue
