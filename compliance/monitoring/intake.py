@@ -192,7 +192,12 @@ def parse_transaction(body: Any, *, require_occurred_at: bool = True) -> Transac
     asset = text("asset", body.get("asset"))
     if asset and not _ASSET.match(asset):
         fail("asset", "An ISO 4217 code or a crypto ticker (letters and digits), e.g. USDT.")
-    elif asset and channel in FIAT_CHANNELS and asset.upper() not in ISO_4217:
+    elif (
+        asset
+        and isinstance(channel, str)
+        and channel in FIAT_CHANNELS
+        and asset.upper() not in ISO_4217
+    ):
         fail("asset", f"Over the {channel} channel the asset is an ISO 4217 currency, e.g. PKR.")
     amount = _money(body.get("amount"), "amount", _AMOUNT, 30, fail, positive=True)
     amount_pkr = _money(body.get("amount_pkr"), "amount_pkr", _AMOUNT_PKR, 2, fail, positive=True)
@@ -235,6 +240,10 @@ def parse_transaction(body: Any, *, require_occurred_at: bool = True) -> Transac
         ip_address=ip_address,
         device_id=device_id,
     )
+
+
+def _is_fiat(channel: Any) -> bool:
+    return isinstance(channel, str) and channel in FIAT_CHANNELS
 
 
 def _money(value, name, pattern, places, fail, *, positive=False) -> Decimal | None:
