@@ -6,6 +6,6 @@ class ComplianceConfig(AppConfig):
     verbose_name = "Compliance"
 
     def ready(self) -> None:
-        from compliance.onboarding import receivers
+        from compliance.onboarding import poison, receivers  # noqa: F401 - poison: retry hook
 
         receivers.connect()

@@ -1,11 +1,21 @@
 from __future__ import annotations
 
+from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
-from core import api_keys
+from core import api_keys, dead_letters, login_guard, outbound, webhooks
 from core.actors import Actor
-from core.models import ApiKey, AuditEvent, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from core.models import (
+    ApiKey,
+    AuditEvent,
+    DeadLetter,
+    LoginLockout,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -69,9 +79,53 @@ class WebhookAttemptInline(admin.TabularInline):
         return False
 
 
+class WebhookEndpointForm(forms.ModelForm):
+    url = forms.URLField(max_length=500, assume_scheme="https")
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ("name", "url", "event_types", "is_active")
+
+    def clean_url(self) -> str:
+        url = self.cleaned_data["url"]
+        try:
+            outbound.resolve(url)
+        except outbound.Refused as exc:
+            raise forms.ValidationError(str(exc)) from None
+        return url
+
+
 @admin.register(WebhookEndpoint)
 class WebhookEndpointAdmin(NoDeleteAdmin):
-    list_display = ("name", "url", "is_active", "event_types")
+    """The signing secret is made here, shown once (on creation or rotation), stored
+    encrypted, and never displayed again, to any role."""
+
+    form = WebhookEndpointForm
+    list_display = ("name", "url", "is_active", "event_types", "secret_rotated_at")
+    readonly_fields = ("secret_rotated_at", "previous_secret_until")
+    actions = ["rotate_secret"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        made = None
+        if not change:
+            made = webhooks.new_secret()
+            obj.secret = made
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            cancelled = webhooks.cancel_queued(obj)
+            messages.info(request, f"{cancelled} queued deliveries cancelled.")
+        if made:
+            messages.warning(request, f"Signing secret (shown once, copy it now): {made}")
+
+    @admin.action(description="Rotate the signing secret", permissions=["change"])
+    def rotate_secret(self, request, queryset):
+        for endpoint in queryset:
+            new = webhooks.rotate_secret(endpoint, actor=Actor.for_user(request.user))
+            messages.warning(
+                request,
+                f"{endpoint.name}: new signing secret (shown once, copy it now): {new}. "
+                f"The previous one also signs for {settings.WEBHOOK_SECRET_OVERLAP_HOURS:g} h.",
+            )
 
 
 @admin.register(WebhookDelivery)
@@ -91,3 +145,51 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
     @admin.display(description="Body")
     def pretty_body(self, obj):
         return format_html("<pre>{}</pre>", obj.body)
+
+
+@admin.register(DeadLetter)
+class DeadLetterAdmin(ReadOnlyAdmin):
+    """Items set aside by a batch task: what failed and why; retry puts them back."""
+
+    list_display = ("last_failed_at", "kind", "item_id", "status", "attempts", "error")
+    list_filter = ("status", "kind")
+    search_fields = ("item_id", "error")
+    readonly_fields = (
+        "kind",
+        "item_id",
+        "status",
+        "error",
+        "details",
+        "attempts",
+        "created_at",
+        "last_failed_at",
+        "retried_at",
+        "retried_by",
+    )
+    actions = ["retry"]
+
+    @admin.action(description="Retry selected items", permissions=["change"])
+    def retry(self, request, queryset):
+        done = dead_letters.retry(list(queryset), actor=Actor.for_user(request.user))
+        messages.success(request, f"{done} item(s) sent back to their pipeline.")
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # The action needs it; the form stays read-only (every field is in readonly_fields).
+        return request.user.has_perm("core.change_deadletter")
+
+
+@admin.register(LoginLockout)
+class LoginLockoutAdmin(ReadOnlyAdmin):
+    list_display = ("attempt_time", "username", "ip_address", "failures_since_start")
+    search_fields = ("username", "ip_address")
+    fields = ("username", "ip_address", "user_agent", "failures_since_start", "attempt_time")
+    readonly_fields = fields
+    actions = ["unlock"]
+
+    @admin.action(description="Unlock (clear the failures)", permissions=["change"])
+    def unlock(self, request, queryset):
+        login_guard.unlock(list(queryset), actor=Actor.for_user(request.user))
+        messages.success(request, "Unlocked.")
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return request.user.has_perm("core.change_loginlockout")

@@ -2,8 +2,11 @@ from __future__ import annotations
 
 import uuid
 
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.db import models
+
+from core import pii
 
 
 class TimeStamped(models.Model):
@@ -124,12 +127,29 @@ class WebhookEndpoint(PublicModel):
 
     name = models.CharField(max_length=100)
     url = models.URLField(max_length=500)
-    secret = models.CharField(max_length=128, help_text="Shared secret for the HMAC signature.")
+    # The signing secret, encrypted at rest (core.pii keys); shown once, when it is made.
+    secret_encrypted = models.TextField(editable=False)
+    # After a rotation the previous secret also signs until ``previous_secret_until``.
+    previous_secret_encrypted = models.TextField(blank=True, editable=False)
+    previous_secret_until = models.DateTimeField(null=True, blank=True, editable=False)
+    secret_rotated_at = models.DateTimeField(null=True, blank=True, editable=False)
     event_types = models.JSONField(default=list, blank=True, help_text="Empty means every event.")
     is_active = models.BooleanField(default=True)
 
     def __str__(self) -> str:
         return f"{self.name} → {self.url}"
+
+    @property
+    def secret(self) -> str:
+        return pii.decrypt(self.secret_encrypted) if self.secret_encrypted else ""
+
+    @secret.setter
+    def secret(self, value: str) -> None:
+        self.secret_encrypted = pii.encrypt(value)
+
+    @property
+    def previous_secret(self) -> str:
+        return pii.decrypt(self.previous_secret_encrypted) if self.previous_secret_encrypted else ""
 
     def wants(self, event_type: str) -> bool:
         return self.is_active and (not self.event_types or event_type in self.event_types)
@@ -142,6 +162,7 @@ class WebhookDelivery(PublicModel):
         PENDING = "pending"
         DELIVERED = "delivered"
         FAILED = "failed"  # gave up after WEBHOOK_MAX_ATTEMPTS
+        CANCELLED = "cancelled"  # the endpoint was deactivated before it went out
 
     endpoint = models.ForeignKey(
         WebhookEndpoint, on_delete=models.PROTECT, related_name="deliveries"
@@ -191,3 +212,42 @@ class ServiceHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} at {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class DeadLetter(PublicModel):
+    """An item that made a batch task fail, set aside so the rest of the batch proceeds.
+
+    One row per (kind, item): a retry that fails again reopens it with the new error and one
+    more attempt. Kept after it is resolved: the record of what failed and who retried it.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        RETRIED = "retried", "Retried"
+
+    kind = models.CharField(max_length=60, help_text="What failed, e.g. monitoring.transaction.")
+    item_id = models.CharField(max_length=100)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    error = models.TextField(help_text="The exception the item raised, last time.")
+    details = models.TextField(blank=True, help_text="Where it was raised (traceback).")
+    attempts = models.PositiveIntegerField(default=1)
+    last_failed_at = models.DateTimeField()
+    retried_at = models.DateTimeField(null=True, blank=True)
+    retried_by = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "item_id"], name="dead_letter_one_per_item")
+        ]
+        indexes = [models.Index(fields=["kind", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.item_id} ({self.status})"
+
+
+class LoginLockout(AccessAttempt):
+    """Failed staff logins as django-axes counts them; the admin's Unlock lifts a lockout."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "login lockout"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from core import webhooks
+from core import webhook_isolation, webhooks
 
 
 @shared_task(name="core.webhooks.deliver", ignore_result=True)
@@ -19,8 +19,7 @@ def deliver_webhook(delivery_id: str) -> None:
 @shared_task(name="core.webhooks.deliver_many", ignore_result=True)
 def deliver_webhooks(delivery_ids: list[str]) -> None:
     """First attempts for a batch of fresh deliveries; failures retry through deliver_due."""
-    for delivery_id in delivery_ids:
-        webhooks.deliver(delivery_id)
+    webhook_isolation.deliver_isolating(delivery_ids)  # one that raises is set aside
 
 
 webhooks.register_dispatcher(lambda delivery_ids: deliver_webhooks.delay(delivery_ids))
@@ -30,8 +29,7 @@ webhooks.register_dispatcher(lambda delivery_ids: deliver_webhooks.delay(deliver
 def deliver_due_webhooks() -> int:
     """Beat: retry what is due, including deliveries whose enqueue was lost."""
     ids = webhooks.due_delivery_ids()
-    for delivery_id in ids:
-        webhooks.deliver(delivery_id)
+    webhook_isolation.deliver_isolating(ids)
     return len(ids)
 
 

@@ -10,9 +10,8 @@ import hashlib
 import hmac
 import json
 import logging
+import secrets
 import time
-import urllib.error
-import urllib.request
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import timedelta
@@ -23,6 +22,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
+from core import outbound
 from core.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 logger = logging.getLogger(__name__)
@@ -42,6 +42,7 @@ def register_dispatcher(dispatch: Callable[[list[str]], None]) -> None:
 
 
 SIGNATURE_HEADER = "X-Nigraan-Signature"
+PREVIOUS_SIGNATURE_HEADER = "X-Nigraan-Signature-Previous"
 MAX_BACKOFF = timedelta(hours=6)
 ENQUEUE_CHUNK = 100  # deliveries per task
 
@@ -121,13 +122,18 @@ def emit_many(
     return deliveries
 
 
+def signatures(endpoint: WebhookEndpoint, body: bytes, now=None) -> dict[str, str]:
+    """The signature headers: the current secret's, and during a rotation's overlap the
+    previous secret's too, so the exchange can verify with whichever it holds."""
+    headers = {SIGNATURE_HEADER: sign(endpoint.secret, body)}
+    until = endpoint.previous_secret_until
+    if endpoint.previous_secret_encrypted and until and until > (now or timezone.now()):
+        headers[PREVIOUS_SIGNATURE_HEADER] = sign(endpoint.previous_secret, body)
+    return headers
+
+
 def _post(url: str, body: bytes, headers: dict[str, str]) -> int:
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
-    try:
-        with urllib.request.urlopen(request, timeout=settings.WEBHOOK_TIMEOUT_SECONDS) as response:
-            return response.status
-    except urllib.error.HTTPError as exc:
-        return exc.code
+    return outbound.post(url, body, headers, timeout=settings.WEBHOOK_TIMEOUT_SECONDS)
 
 
 def deliver(delivery_id: str) -> WebhookDelivery | None:
@@ -141,13 +147,19 @@ def deliver(delivery_id: str) -> WebhookDelivery | None:
         )
         if delivery is None:
             return None
+        if not delivery.endpoint.is_active:  # deactivated after it was queued
+            delivery.status = WebhookDelivery.Status.CANCELLED
+            delivery.next_attempt_at = None
+            delivery.last_error = "Endpoint deactivated."
+            delivery.save()
+            return delivery
         body = delivery.body.encode()
         headers = {
             "Content-Type": "application/json",
             "User-Agent": "Nigraan-Webhooks/1",
             "X-Nigraan-Event": delivery.event_type,
             "X-Nigraan-Delivery": str(delivery.pk),
-            SIGNATURE_HEADER: sign(delivery.endpoint.secret, body),
+            **signatures(delivery.endpoint, body),
         }
         started = time.monotonic()
         status_code, error = None, ""
@@ -155,8 +167,8 @@ def deliver(delivery_id: str) -> WebhookDelivery | None:
             status_code = _post(delivery.endpoint.url, body, headers)
             if not 200 <= status_code < 300:
                 error = f"HTTP {status_code}"
-        except Exception as exc:  # noqa: BLE001 - any transport failure is retried
-            error = f"{exc.__class__.__name__}: {exc}"
+        except (outbound.Refused, outbound.Failed) as exc:  # fixed words, no network detail
+            error = str(exc)
         elapsed = int((time.monotonic() - started) * 1000)
         WebhookAttempt.objects.create(
             delivery=delivery, status_code=status_code, error=error, duration_ms=elapsed
@@ -186,3 +198,43 @@ def due_delivery_ids(limit: int = 500) -> list[str]:
             status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now
         ).values_list("pk", flat=True)[:limit]
     ]
+
+
+def cancel_queued(endpoint: WebhookEndpoint) -> int:
+    """A deactivated endpoint gets nothing more: its queued deliveries are cancelled."""
+    return WebhookDelivery.objects.filter(
+        endpoint=endpoint, status=WebhookDelivery.Status.PENDING
+    ).update(
+        status=WebhookDelivery.Status.CANCELLED,
+        next_attempt_at=None,
+        last_error="Endpoint deactivated.",
+        updated_at=timezone.now(),
+    )
+
+
+def rotate_secret(endpoint: WebhookEndpoint, *, actor) -> str:
+    """A new signing secret; the previous one keeps signing for the overlap window
+    (``WEBHOOK_SECRET_OVERLAP_HOURS``). Returns the new secret, to be shown once. Audited
+    without the secret."""
+    from core import audit
+
+    now = timezone.now()
+    new = new_secret()
+    with transaction.atomic():
+        locked = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+        locked.previous_secret_encrypted = locked.secret_encrypted
+        locked.previous_secret_until = now + timedelta(hours=settings.WEBHOOK_SECRET_OVERLAP_HOURS)
+        locked.secret = new
+        locked.secret_rotated_at = now
+        locked.save()
+        audit.record(
+            actor=actor,
+            action="webhook.secret_rotated",
+            obj=locked,
+            after={"previous_secret_until": locked.previous_secret_until},
+        )
+    return new
+
+
+def new_secret() -> str:
+    return secrets.token_urlsafe(32)

@@ -19,7 +19,6 @@ The export itself is an audit event (``reporting.inspection_exported``).
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import json
@@ -35,7 +34,7 @@ from django.utils import timezone
 from compliance.cases.models import Case
 from compliance.screening.models import ScreeningHit
 from compliance.travel_rule.services import records as travel_rule_records
-from core import audit
+from core import audit, spreadsheets
 from core.actors import Actor
 from core.models import AuditEvent
 from core.replica import reads_from_replica
@@ -123,7 +122,7 @@ def _event_row(event: AuditEvent) -> dict:
 
 def _events_csv(rows: list[dict]) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=EVENT_COLUMNS)
+    writer = spreadsheets.dict_writer(out, fieldnames=EVENT_COLUMNS)
     writer.writeheader()
     for row in rows:
         writer.writerow(

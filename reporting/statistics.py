@@ -11,7 +11,6 @@ Months are Karachi calendar months. Counted in the month:
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -21,6 +20,7 @@ from django.utils import timezone
 
 from compliance.cases.models import Case
 from compliance.monitoring.models import Alert
+from core import spreadsheets
 from core.replica import reads_from_replica
 from kyc.models import Customer
 from reporting.models import Report
@@ -64,7 +64,7 @@ class MonthlySummary:
 
     def as_csv(self) -> str:
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        writer = spreadsheets.writer(buffer)
         writer.writerow(["month", "section", "key", "measure", "value"])
         month = f"{self.year:04d}-{self.month:02d}"
         for row in self.rows():

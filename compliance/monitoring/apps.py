@@ -8,4 +8,4 @@ class MonitoringConfig(AppConfig):
 
     def ready(self) -> None:
         # The task module registers its senders on the services' dispatch seam.
-        from compliance.monitoring import tasks  # noqa: F401
+        from compliance.monitoring import poison, tasks  # noqa: F401 - registers seams

@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from compliance.monitoring import conf
+from core.currencies import ISO_4217
 from core.errors import ValidationFailed
 
 KINDS = ("deposit", "withdrawal", "trade_buy", "trade_sell", "transfer_in", "transfer_out", "p2p")
@@ -69,6 +70,8 @@ _AMOUNT = re.compile(r"^\d{1,20}(\.\d{1,30})?$")
 _AMOUNT_PKR = re.compile(r"^\d{1,18}(\.\d{1,2})?$")
 _ASSET = re.compile(r"^[A-Za-z0-9]{2,20}$")
 _COUNTRY = re.compile(r"^[A-Za-z]{2}$")
+# Channels that move fiat money: the asset is then a currency of ISO 4217.
+FIAT_CHANNELS = frozenset({"bank", "cash", "card"})
 MONEY_IS_A_STRING = 'must be a decimal string such as "1500.00", not a JSON number'
 
 
@@ -193,8 +196,15 @@ def parse_transaction(
     asset = text("asset", body.get("asset"))
     if asset and not _ASSET.match(asset):
         fail("asset", "An ISO 4217 code or a crypto ticker (letters and digits), e.g. USDT.")
+    elif (
+        asset
+        and isinstance(channel, str)
+        and channel in FIAT_CHANNELS
+        and asset.upper() not in ISO_4217
+    ):
+        fail("asset", f"Over the {channel} channel the asset is an ISO 4217 currency, e.g. PKR.")
     amount = _money(body.get("amount"), "amount", _AMOUNT, 30, fail, positive=True)
-    amount_pkr = _money(body.get("amount_pkr"), "amount_pkr", _AMOUNT_PKR, 2, fail)
+    amount_pkr = _money(body.get("amount_pkr"), "amount_pkr", _AMOUNT_PKR, 2, fail, positive=True)
     occurred_at = _moment(body.get("occurred_at"), fail)
     if occurred_at is not None:
         _within_bounds(occurred_at, now or datetime.now(UTC), fail)
@@ -208,7 +218,10 @@ def parse_transaction(
     originator = _block(body.get("originator"), "originator", PARTY_FIELDS, fail, text)
     beneficiary = _block(body.get("beneficiary"), "beneficiary", PARTY_FIELDS, fail, text)
     ip_address = body.get("ip_address")
-    if ip_address not in (None, ""):
+    if ip_address not in (None, "") and not isinstance(ip_address, str):
+        fail("ip_address", 'An IP address as a string, e.g. "203.0.113.7".')
+        ip_address = None
+    elif ip_address not in (None, ""):
         try:
             ip_address = str(ipaddress.ip_address(ip_address))
         except ValueError:
@@ -233,6 +246,10 @@ def parse_transaction(
         ip_address=ip_address,
         device_id=device_id,
     )
+
+
+def _is_fiat(channel: Any) -> bool:
+    return isinstance(channel, str) and channel in FIAT_CHANNELS
 
 
 def _money(value, name, pattern, places, fail, *, positive=False) -> Decimal | None:

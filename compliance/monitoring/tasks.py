@@ -10,8 +10,8 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from compliance.monitoring import dispatch
-from compliance.monitoring.services import backtests, evaluation, ingest
+from compliance.monitoring import dispatch, poison
+from compliance.monitoring.services import backtests, ingest
 
 
 # A database hiccup (restart, failover, lock timeout) retries the same batch with backoff:
@@ -26,7 +26,7 @@ from compliance.monitoring.services import backtests, evaluation, ingest
     max_retries=8,
 )
 def evaluate_batch(transaction_ids: list[str]) -> dict:
-    outcome = evaluation.evaluate_batch(transaction_ids=transaction_ids)
+    outcome = poison.evaluate_isolating(transaction_ids)  # a poisoned transaction is set aside
     return {"screened": outcome.screened, "alerts_created": outcome.alerts_created}
 
 

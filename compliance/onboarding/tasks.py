@@ -8,12 +8,12 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from compliance.onboarding import services
+from compliance.onboarding import poison, services
 
 
 @shared_task(name="compliance.onboarding.assess_customer", ignore_result=True)
 def assess_customer_task(customer_id: str) -> str | None:
-    assessment = services.assess_customer(customer_id)
+    assessment = poison.assess_isolating(customer_id)  # a failing one is set aside
     return assessment.status if assessment else None
 
 
@@ -36,10 +36,14 @@ def sweep_submitted_task() -> int:
     # A customer still submitted/verifying after this long lost its task (broker down at
     # submit, worker killed): enqueue it again; the assessment is safe to repeat.
     cutoff = timezone.now() - timedelta(seconds=settings.ONBOARDING_SWEEP_AFTER_SECONDS)
-    stuck = Customer.objects.filter(
-        status__in=[Customer.Status.SUBMITTED, Customer.Status.VERIFYING],
-        status_changed_at__lt=cutoff,
-    ).values_list("pk", flat=True)[:1000]
+    stuck = (
+        Customer.objects.filter(
+            status__in=[Customer.Status.SUBMITTED, Customer.Status.VERIFYING],
+            status_changed_at__lt=cutoff,
+        )
+        .exclude(pk__in=poison.set_aside())
+        .values_list("pk", flat=True)[:1000]
+    )
     ids = [str(pk) for pk in stuck]
     for customer_id in ids:
         assess_customer_task.delay(customer_id)

@@ -7,7 +7,7 @@ class ScreeningConfig(AppConfig):
     verbose_name = "Screening"
 
     def ready(self) -> None:
-        from compliance.screening import receivers
+        from compliance.screening import poison, receivers  # noqa: F401 - poison: retry hook
         from kyc import signals as kyc_signals
 
         kyc_signals.customer_profile_changed.connect(

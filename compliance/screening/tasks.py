@@ -11,7 +11,7 @@ from pathlib import Path
 from celery import shared_task
 from django.conf import settings
 
-from compliance.screening import services
+from compliance.screening import poison, services
 from compliance.screening.models import ScreeningHit, WatchlistVersion
 from core.actors import Actor
 from core.errors import DomainError
@@ -50,7 +50,7 @@ def screen_customer(customer_id: str, origin: str = ScreeningHit.Origin.MANUAL) 
         return 0
     if origin == ScreeningHit.Origin.PROFILE_CHANGE and customer.status == Customer.Status.DRAFT:
         return 0  # not yet submitted: onboarding screens the final profile
-    return len(services.screen_customer(customer=customer, origin=origin))
+    return poison.screen_isolating(customer, origin)  # a failing customer is set aside
 
 
 @shared_task(name="compliance.screening.screen_wallet")

@@ -4,7 +4,8 @@ from rest_framework import serializers
 
 
 class StrictFieldsMixin:
-    """Reject fields the contract does not know instead of silently dropping them."""
+    """Reject fields the contract does not know instead of silently dropping them, and a
+    number or boolean where the contract says string (DRF would turn 0 into "0")."""
 
     def to_internal_value(self, data):
         if isinstance(data, dict):
@@ -12,6 +13,18 @@ class StrictFieldsMixin:
             unknown = sorted(set(data) - known)
             if unknown:
                 raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+            not_text = sorted(
+                name
+                for name, field in self.fields.items()
+                if isinstance(field, serializers.CharField)
+                and name in data
+                and data[name] is not None
+                and not isinstance(data[name], str)
+            )
+            if not_text:
+                raise serializers.ValidationError(
+                    {name: ["Must be a string."] for name in not_text}
+                )
         return super().to_internal_value(data)
 
 

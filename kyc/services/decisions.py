@@ -138,6 +138,43 @@ def submit_customer(*, customer: Customer, actor: Actor) -> Customer:
     return customer
 
 
+# Who the customer is: a change to any of these is a new identity to verify, not an edit.
+IDENTITY_FIELDS = frozenset(
+    {
+        "id_type", "id_number", "full_name", "father_or_spouse_name", "date_of_birth",
+        "nationality", "legal_name", "registration_number", "country_of_incorporation",
+        "incorporation_date",
+    }
+)  # fmt: skip
+
+
+def reverify_identity(
+    *, customer: Customer, actor: Actor, changed_fields: Iterable[str], id_numbers=None
+) -> Customer:
+    """An approved customer's identity changed: back to ``submitted``, so compliance verifies
+    the identity again, screens it and decides by the onboarding policy (a mismatch or a hit
+    goes to an officer). Audited with the fields; ID numbers only as encrypted tokens
+    (``id_numbers``: the (before, after) ``id_number_encrypted`` pair, when the number changed).
+    """
+    fields = sorted(set(changed_fields) & IDENTITY_FIELDS)
+    extra: dict[str, Any] = {"identity_fields_changed": fields}
+    if id_numbers is not None:
+        extra["id_number_encrypted"] = list(id_numbers)
+    _transition(
+        customer,
+        actor=actor,
+        to=Status.SUBMITTED,
+        allowed_from=(Status.APPROVED,),
+        action="customer.identity_reverification",
+        reason=f"Identity changed ({', '.join(fields)}): verified and screened again",
+        updates={"submitted_at": timezone.now()},
+        audit_after=extra,
+    )
+    customer_id = customer.pk
+    transaction.on_commit(lambda: customer_submitted.send(Customer, customer_id=customer_id))
+    return customer
+
+
 @transaction.atomic
 def begin_verification(*, customer: Customer, actor: Actor) -> Customer:
     """``submitted`` -> ``verifying``: the assessment has started."""

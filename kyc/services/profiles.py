@@ -24,6 +24,7 @@ from core.actors import Actor
 from core.errors import Conflict, InvalidTransition, ValidationFailed
 from kyc import validation
 from kyc.models import BeneficialOwner, Customer, CustomerVersion
+from kyc.services.decisions import IDENTITY_FIELDS, reverify_identity
 from kyc.services.locks import copy_state, lock_customer
 from kyc.signals import customer_profile_changed
 from kyc.vocabularies import NADRA_ID_TYPES, CustomerType
@@ -365,6 +366,7 @@ def update_customer(
         if duplicate is not None:
             raise _duplicate_conflict(duplicate)
     before = profile_snapshot(locked)
+    id_before = locked.id_number_encrypted
     _apply(locked, cleaned)
     if locked.is_entity and "beneficial_owners" in changes:
         _sync_owners(locked, cleaned.get("beneficial_owners") or [])
@@ -396,6 +398,13 @@ def update_customer(
         reason=reason,
     )
     changed = sorted(diff)
+    if locked.status == Status.APPROVED and IDENTITY_FIELDS.intersection(changed):
+        reverify_identity(
+            customer=locked,
+            actor=actor,
+            changed_fields=changed,
+            id_numbers=(id_before, locked.id_number_encrypted) if "id_number" in diff else None,
+        )
     customer_id = locked.pk
     transaction.on_commit(
         lambda: customer_profile_changed.send(

@@ -12,7 +12,7 @@ from django.utils import timezone
 from compliance.cases.models import Case
 from compliance.monitoring.models import Transaction
 from compliance.screening.models import ScreeningHit
-from core import audit
+from core import audit, dead_letters
 from core.actors import Actor
 from kyc.models import Customer
 from reporting import selectors
@@ -264,13 +264,42 @@ def transactions_needing_ctr(*, now: datetime | None = None):
     )
 
 
-def generate_ctrs(*, now: datetime | None = None, limit: int = 1000) -> list[Report]:
-    """The beat sweep: a CTR draft for every qualifying cash transaction without one."""
-    lookups = selectors.current_lookups()
+CTR_KIND = "reporting.ctr"
+
+
+def draft_ctrs_isolating(transactions: list[Transaction], *, lookups=None) -> list[Report]:
+    """Draft each transaction's CTR on its own: one that fails is set aside as a dead letter
+    (``core.dead_letters``) and the others are drafted."""
     actor = Actor.automated("reporting.ctr")
-    drafted = []
-    for tx in transactions_needing_ctr(now=now).select_related("customer")[:limit]:
-        report = draft_ctr_for_transaction(tx=tx, actor=actor, lookups=lookups)
-        if report is not None:
-            drafted.append(report)
-    return drafted
+
+    def draft(part: list[Transaction]) -> list[Report | None]:
+        with transaction.atomic():  # a part that fails leaves nothing half-drafted
+            return [draft_ctr_for_transaction(tx=tx, actor=actor, lookups=lookups) for tx in part]
+
+    outcome = dead_letters.run_isolating(CTR_KIND, transactions, draft, key=lambda tx: str(tx.pk))
+    return [report for part in outcome.results for report in part if report is not None]
+
+
+def _retry_ctrs(transaction_ids: list[str]) -> None:
+    """The officers' retry of CTRs set aside."""
+    draft_ctrs_isolating(
+        list(Transaction.objects.select_related("customer").filter(pk__in=transaction_ids))
+    )
+
+
+dead_letters.register(CTR_KIND, retry=_retry_ctrs)
+
+
+def generate_ctrs(*, now: datetime | None = None, limit: int = 1000) -> list[Report]:
+    """The beat sweep: a CTR draft for every qualifying cash transaction without one. One
+    transaction that cannot be drafted is set aside, never stops the others, and is left out
+    of later sweeps until an officer retries it."""
+    lookups = selectors.current_lookups()
+    set_aside = dead_letters.open_item_ids(CTR_KIND)
+    transactions = list(
+        transactions_needing_ctr(now=now)
+        .exclude(pk__in=set_aside)
+        .select_related("customer")[:limit]
+    )
+    # One part per transaction: a failing one is set aside alone, nothing is drafted twice.
+    return [r for tx in transactions for r in draft_ctrs_isolating([tx], lookups=lookups)]

@@ -7,7 +7,17 @@ from core.models import ApiKey
 pytestmark = pytest.mark.django_db
 
 
-def test_seed_demo_runs_twice_and_leaves_one_active_demo_key(capsys):
+def test_seed_demo_refuses_to_run_with_debug_off(settings):
+    from django.core.management import CommandError
+
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("seed_demo")
+    assert not get_user_model().objects.filter(username="mlro").exists()
+
+
+def test_seed_demo_runs_twice_and_leaves_one_active_demo_key(capsys, settings):
+    settings.DEBUG = True
     call_command("seed_demo")
     call_command("seed_demo")
     out = capsys.readouterr().out

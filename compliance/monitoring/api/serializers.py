@@ -54,14 +54,26 @@ class PartySerializer(serializers.Serializer):
     vasp_name = serializers.CharField(required=False)
 
 
+# Decimal strings above zero (a lookahead for a non-zero digit), as intake checks them.
+POSITIVE_AMOUNT = r"^(?=.*[1-9])\d{1,20}(\.\d{1,30})?$"
+POSITIVE_AMOUNT_PKR = r"^(?=.*[1-9])\d{1,18}(\.\d{1,2})?$"
+
+
 class TransactionInSerializer(serializers.Serializer):
     external_id = serializers.CharField(max_length=100)
     customer = serializers.CharField(help_text="The customer's id or external_id.")
     kind = serializers.ChoiceField(choices=Transaction.Kind.choices)
     channel = serializers.ChoiceField(choices=Transaction.Channel.choices)
-    asset = serializers.CharField(help_text='"PKR", "USDT", "BTC" ...')
-    amount = serializers.CharField(help_text='Decimal string, e.g. "1500.00"; never a number.')
-    amount_pkr = serializers.CharField(help_text="Decimal string: the PKR value at occurred_at.")
+    asset = serializers.RegexField(
+        r"^[A-Za-z0-9]{2,20}$",
+        help_text='"PKR", "USDT", "BTC" ...; over bank, cash and card an ISO 4217 currency.',
+    )
+    amount = serializers.RegexField(
+        POSITIVE_AMOUNT, help_text='Decimal string above zero, e.g. "1500.00"; never a number.'
+    )
+    amount_pkr = serializers.RegexField(
+        POSITIVE_AMOUNT_PKR, help_text="Decimal string above zero: the PKR value at occurred_at."
+    )
     occurred_at = serializers.DateTimeField(
         help_text="ISO 8601 with offset. At most MONITORING_FUTURE_SKEW_SECONDS (5 minutes) in "
         "the future and not before MONITORING_EARLIEST_OCCURRED_AT (2000-01-01), else 400 on "
@@ -82,7 +94,14 @@ class CheckInSerializer(TransactionInSerializer):
 
 
 class BulkInSerializer(serializers.Serializer):
-    transactions = TransactionInSerializer(many=True, help_text="At most 1000.")
+    # Items are objects validated one by one: a bad item is answered "invalid" in the results,
+    # never a 400 for the whole call, so the document does not constrain them further.
+    transactions = serializers.ListField(
+        child=serializers.DictField(),
+        min_length=1,
+        help_text="At most 1000 transactions, each like the body of POST /transactions/; "
+        "each is validated on its own and answered in `results`.",
+    )
 
 
 class TransactionCreatedSerializer(serializers.Serializer):

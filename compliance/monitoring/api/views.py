@@ -39,10 +39,10 @@ ERRORS = {
 
 
 def _customer_filter(ref: str):
+    """The customer's pk; an unknown reference filters to nothing (an empty page, not an
+    error: a filter narrows a list, it does not assert that the customer exists)."""
     customer = selectors.resolve_customers([ref]).get(ref)
-    if customer is None:
-        raise ValidationFailed({"customer": ["Unknown customer."]})
-    return customer.pk
+    return customer.pk if customer is not None else None
 
 
 def _alerts_queryset() -> QuerySet[Alert]:
@@ -112,6 +112,12 @@ class TransactionBulk(APIView):
             raise ValidationFailed(
                 {"transactions": ['Send {"transactions": [...]} and nothing else.']}
             )
+        items = data["transactions"]
+        if isinstance(items, list) and (
+            not_objects := [i for i, item in enumerate(items) if not isinstance(item, dict)]
+        ):
+            # A malformed item is the request's fault, not a transaction's (its fields are).
+            raise ValidationFailed({f"transactions[{i}]": ["An object."] for i in not_objects})
         results = services.ingest_bulk(items=data["transactions"], actor=request.actor)
         return Response({"results": [r.as_dict() for r in results]})
 

@@ -26,7 +26,7 @@ from typing import Any
 from django.db.models import Q, Sum
 from django.utils import timezone
 
-from compliance.monitoring import conf, rulebook, selectors
+from compliance.monitoring import conf, rulebook, screening_verdict, selectors
 from compliance.monitoring.intake import TransactionInput, parse_transaction
 from compliance.monitoring.models import CheckAttempt, Transaction
 from compliance.monitoring.sanctions import ScreeningSanctions
@@ -179,6 +179,7 @@ def check_transaction(*, body: Any, actor: Actor) -> CheckOutcome:
     )
     result = engine_check(tx, ctx, blocking_rules=blocking, review_rules=review)
     reasons = [{"typology": r.typology, "rule": r.rule, "detail": r.detail} for r in result.reasons]
+    decision, reasons = screening_verdict.combine(result.decision, reasons, customer.id)
     elapsed_ms = Decimal(str(round((time.perf_counter() - started) * 1000, 3)))
     CheckAttempt.objects.create(
         id=attempt_id,
@@ -191,9 +192,9 @@ def check_transaction(*, body: Any, actor: Actor) -> CheckOutcome:
         amount_pkr=data.amount_pkr,
         occurred_at=occurred_at,
         counterparty=data.counterparty,
-        decision=result.decision,
+        decision=decision,
         reasons=reasons,
         duration_ms=elapsed_ms,
         requested_by=actor.label[:200],
     )
-    return CheckOutcome(id=str(attempt_id), decision=result.decision, reasons=reasons)
+    return CheckOutcome(id=str(attempt_id), decision=decision, reasons=reasons)

@@ -7,7 +7,8 @@ from core.api.serializers import StrictFieldsMixin
 
 
 class SearchInSerializer(StrictFieldsMixin, serializers.Serializer):
-    name = serializers.CharField(max_length=300)
+    # Contains a letter (any script): the document says so, and validate_name checks it.
+    name = serializers.RegexField(r"[^\W\d_]", max_length=300)
     date_of_birth = serializers.CharField(
         max_length=30, required=False, allow_blank=True, help_text="YYYY-MM-DD, YYYY-MM or YYYY."
     )

@@ -1,7 +1,8 @@
 import importlib
 
 from django.apps import apps
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from core.roles import DOMAIN_APPS
 
@@ -13,6 +14,9 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        # The demo's staff log in with the passwords printed in the README: never in production.
+        if not settings.DEBUG:
+            raise CommandError("seed_demo runs only with DEBUG on (it creates demo passwords).")
         from celery import current_app
 
         # The sample data is built through the real services; their tasks run in-process here

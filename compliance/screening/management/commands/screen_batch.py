@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from compliance.screening import index
 from compliance.screening.matcher import Query
+from core import spreadsheets
 
 INPUT_COLUMNS = ("ref", "name", "date_of_birth", "nationality", "kind")
 OUTPUT_COLUMNS = ("ref", "entry_id", "list", "matched_name", "score")
@@ -43,7 +44,7 @@ class Command(BaseCommand):
                     f"{options['input']}: header must be {','.join(INPUT_COLUMNS)} "
                     f"(missing {', '.join(missing)})"
                 )
-            writer = csv.writer(target)
+            writer = spreadsheets.writer(target)
             writer.writerow(OUTPUT_COLUMNS)
             rows = iter(reader)
             while chunk := list(islice(rows, CHUNK)):

@@ -2,7 +2,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0003_audit_append_only")]
+    dependencies = [("core", "0006_login_lockouts")]
 
     operations = [
         migrations.CreateModel(
