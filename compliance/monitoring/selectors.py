@@ -11,12 +11,15 @@ import time
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from types import MappingProxyType
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db import connection
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
 
-from compliance.monitoring.models import Alert, Transaction
+from compliance.monitoring.models import Alert, CheckAttempt, Hold, Transaction
 from compliance.monitoring.typologies import registry
 from compliance.monitoring.typologies.base import CustomerView, TierLimits, TxView
 from compliance.onboarding.models import CountryRisk
@@ -215,3 +218,115 @@ def find_transaction(ref: str) -> Transaction | None:
 def visible_alerts() -> QuerySet[Alert]:
     """Alerts the queue and the API show: shadow alerts are for comparison only."""
     return Alert.objects.filter(is_shadow=False)
+
+
+@dataclass(frozen=True)
+class LimitUsage:
+    """What counts against a customer's limits in one direction: posted transactions and live
+    holds, for the Asia/Karachi day and month of the checked transaction."""
+
+    posted_today: Decimal
+    posted_month: Decimal
+    held_today: Decimal
+    held_month: Decimal
+    replay_of: uuid.UUID | None  # a decided earlier check with the same external_id
+
+    @property
+    def today(self) -> Decimal:
+        return self.posted_today + self.held_today
+
+    @property
+    def month(self) -> Decimal:
+        return self.posted_month + self.held_month
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "posted_today_pkr": str(self.posted_today),
+            "posted_month_pkr": str(self.posted_month),
+            "held_today_pkr": str(self.held_today),
+            "held_month_pkr": str(self.held_month),
+        }
+
+
+LIMIT_USAGE_SQL = """
+    SELECT t.today, t.month, h.today, h.month,
+      (SELECT a.id FROM monitoring_checkattempt a
+        WHERE a.customer_id = %(customer)s AND a.external_id = %(external_id)s
+          AND NOT a.timed_out ORDER BY a.created_at LIMIT 1)
+    FROM (SELECT COALESCE(SUM(amount_pkr) FILTER (WHERE occurred_at >= %(day)s), 0) AS today,
+                 COALESCE(SUM(amount_pkr), 0) AS month
+            FROM monitoring_transaction
+           WHERE customer_id = %(customer)s AND kind = ANY(%(kinds)s)
+             AND occurred_at >= %(month)s AND occurred_at < %(end)s) t,
+         (SELECT COALESCE(SUM(amount_pkr) FILTER (WHERE occurred_at >= %(day)s), 0) AS today,
+                 COALESCE(SUM(amount_pkr), 0) AS month
+            FROM monitoring_hold
+           WHERE %(holds)s AND customer_id = %(customer)s AND status = 'held'
+             AND expires_at > %(now)s
+             AND occurred_at >= %(month)s AND occurred_at < %(end)s) h
+"""
+
+
+def limit_usage(
+    *,
+    customer_id: str,
+    kinds: Iterable[str],
+    month_start: datetime,
+    day_start: datetime,
+    day_end: datetime,
+    now: datetime,
+    external_id: str,
+    count_holds: bool,
+) -> LimitUsage:
+    """ONE statement (one snapshot, so a hold and the transaction that posts it are never both
+    or neither counted): the day's and month's posted totals over the (customer, occurred_at)
+    index, the live holds over their partial index, and an earlier decided check with the same
+    external_id. The whole day counts, not only what precedes the transaction: a limit is
+    about the day, and a later-dated hold must not let an earlier-dated check through."""
+    if connection.vendor != "postgresql":
+        return _limit_usage_portable(customer_id, kinds, month_start, day_start, day_end, now,
+                                     external_id, count_holds)  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(LIMIT_USAGE_SQL, {
+            "customer": uuid.UUID(str(customer_id)),
+            "external_id": external_id,
+            "kinds": list(kinds),
+            "day": day_start,
+            "month": month_start,
+            "end": day_end,
+            "now": now,
+            "holds": count_holds,
+        })  # fmt: skip
+        row = cursor.fetchone()
+    return LimitUsage(*(Decimal(v) for v in row[:4]), replay_of=row[4])
+
+
+def _limit_usage_portable(
+    customer_id, kinds, month_start, day_start, day_end, now, external_id, count_holds
+) -> LimitUsage:
+    """The same figures through the ORM (the SQLite demo), in three queries."""
+    window = Q(customer_id=customer_id, occurred_at__gte=month_start, occurred_at__lt=day_end)
+    today = Q(occurred_at__gte=day_start)
+    posted = Transaction.objects.filter(window, kind__in=list(kinds)).aggregate(
+        today=Sum("amount_pkr", filter=today), month=Sum("amount_pkr")
+    )
+    held = {"today": None, "month": None}
+    if count_holds:
+        held = Hold.objects.filter(window, status=Hold.Status.HELD, expires_at__gt=now).aggregate(
+            today=Sum("amount_pkr", filter=today), month=Sum("amount_pkr")
+        )
+    replay = (
+        CheckAttempt.objects.filter(
+            customer_id=customer_id, external_id=external_id, timed_out=False
+        )
+        .order_by("created_at")
+        .values_list("id", flat=True)
+        .first()
+    )
+    return LimitUsage(
+        *(
+            Decimal(v or 0)
+            for v in (posted["today"], posted["month"], held["today"], held["month"])
+        ),
+        replay_of=replay,
+    )

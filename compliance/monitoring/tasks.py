@@ -38,3 +38,11 @@ def sweep_pending() -> int:
 @shared_task(name="compliance.monitoring.run_backtest", ignore_result=True)
 def run_backtest(backtest_id: str) -> str:
     return backtests.run_backtest(backtest_id=backtest_id).status
+
+
+@shared_task(name="compliance.monitoring.expire_holds", ignore_result=True)
+def expire_holds() -> int:
+    """Beat: write down the fate of check holds past their expiry (they stopped counting)."""
+    from compliance.monitoring.services.holds import expire_due_holds
+
+    return expire_due_holds()

@@ -132,11 +132,20 @@ def test_the_check_answers_bad_input_with_field_messages(api_client):
     assert not CheckAttempt.objects.exists()
 
 
-def test_the_check_reads_the_key_the_customer_and_one_aggregate_then_stores_the_attempt(
+def test_the_check_reads_the_customer_and_one_aggregate_under_a_lock_then_stores_it(
     api_client, settings, django_assert_num_queries
 ):
     settings.MONITORING_CHECK_RULES_MAX_AGE = 60  # live rules and country lists held in memory
     customer = make_customer(tier="standard")
     check(api_client, withdrawal(customer))
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(9) as captured:
         check(api_client, withdrawal(customer, "20000.00"))
+    sql = [q["sql"] for q in captured]
+    # the API key; then in one transaction (a savepoint inside the test's): the budget, the
+    # customer, the customer's lock, posted and held totals in one statement, the attempt and
+    # its hold.
+    assert "api" in sql[0].lower() and sql[1].startswith("SAVEPOINT")
+    assert "statement_timeout" in sql[2] and "pg_advisory_xact_lock" in sql[4]
+    assert "monitoring_hold" in sql[5] and "monitoring_transaction" in sql[5]
+    assert 'INSERT INTO "monitoring_checkattempt"' in sql[6]
+    assert 'INSERT INTO "monitoring_hold"' in sql[7] and sql[8].startswith("RELEASE")
