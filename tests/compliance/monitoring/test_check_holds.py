@@ -225,9 +225,9 @@ def test_the_attempt_keeps_what_the_decision_saw(api_client):
 def test_the_decision_is_reproduced_from_what_was_stored(api_client):
     """Feed the stored totals and rule versions back through the engine: same answer."""
     from compliance.monitoring import rulebook, selectors
-    from compliance.monitoring.services.checks import Calendar, _totals_history, _tx_view
     from compliance.monitoring.intake import parse_transaction
     from compliance.monitoring.sanctions import ScreeningSanctions
+    from compliance.monitoring.services.checks import Calendar, _totals_history, _tx_view
     from compliance.monitoring.typologies.base import EvaluationContext
     from compliance.monitoring.typologies.evaluation import check_transaction
 
@@ -241,7 +241,7 @@ def test_the_decision_is_reproduced_from_what_was_stored(api_client):
         *(
             Decimal(seen[k])
             for k in ("posted_today_pkr", "posted_month_pkr", "held_today_pkr", "held_month_pkr")
-        ),  # fmt: skip
+        ),
         replay_of=None,
     )
     versions = {(r["rule"], r["version_id"]) for r in seen["rules"]}
