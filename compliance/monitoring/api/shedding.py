@@ -48,11 +48,13 @@ class CheckLoadShedding:
             if admitted:
                 self.in_flight += 1
         if not admitted:
-            return JsonResponse(
+            response = JsonResponse(
                 {"code": "overloaded", "detail": "Too many checks in progress; retry shortly."},
                 status=503,
                 headers={"Retry-After": str(conf.check_retry_after())},
             )
+            response["Content-Length"] = str(len(response.content))  # no chunked encoding
+            return response
         try:
             return self.get_response(request)
         finally:
