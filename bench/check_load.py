@@ -29,6 +29,7 @@ import asyncio
 import json
 import os
 import random
+import secrets
 import sys
 import tempfile
 import time
@@ -131,9 +132,11 @@ def body(rng: random.Random, refs: list[str]) -> bytes:
 
 def profile(checks: int, key: str, refs: list[str]) -> None:
     """Where one check's time goes, in this process, through the whole Django stack."""
+    from django.conf import settings
     from django.test import Client
     from pyinstrument import Profiler
 
+    settings.DEBUG = False  # as served: no query log
     rng = random.Random(SEED + 7)
     client = Client(HTTP_AUTHORIZATION=f"Api-Key {key}")
     bodies = [body(rng, refs) for _ in range(checks + 50)]
@@ -297,7 +300,7 @@ def main() -> None:
     parser.add_argument("--profile", type=int, default=0, help="profile N checks first")
     parser.add_argument("--keep-db", action="store_true")
     args = parser.parse_args()
-    rates = [float(r) for r in args.rates.split(",")]
+    rates = [float(r) for r in args.rates.split(",") if r.strip()]
 
     environ = {
         "MONITORING_CHECK_MAX_IN_FLIGHT": str(args.max_in_flight),
@@ -320,13 +323,18 @@ def main() -> None:
         if args.profile:
             profile(args.profile, key, refs)
 
+        if not rates:
+            return
         port = free_port()
+        # Served as in production: DEBUG off (no query log, no debug pages).
+        server_env = {**run.env, "DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(48),
+                      "NIGRAAN_ALLOW_INSECURE_KEY": "1", "HTTPS": "0"}  # fmt: skip
         command = web_server(port, args.web_workers, args.web_threads, backlog=4096)
         command += ["--keep-alive", "30", "--worker-class", "gthread"]
         rng = random.Random(SEED + 1)
         with (
             tempfile.TemporaryDirectory() as logdir,
-            running({"server": command}, env=run.env, logdir=Path(logdir)),
+            running({"server": command}, env=server_env, logdir=Path(logdir)),
         ):
             wait_ready(port)
             generator = Generator(port, key)

@@ -330,3 +330,43 @@ def _limit_usage_portable(
         ),
         replay_of=replay,
     )
+
+
+# The check's customer, read and locked in one round trip (PostgreSQL). The advisory lock is
+# taken as the row is read; the limits' totals are read by the NEXT statement, whose snapshot
+# is taken after the lock is held. The same statement cuts the statement timeout to what is
+# left of the budget, computed by the server once the lock is held.
+CHECK_CUSTOMER_SQL = """
+    SELECT c.id, c.external_id, c.status, c.risk_level, c.country_of_residence,
+           c.country_of_incorporation, c.nationality, c.expected_monthly_turnover_pkr,
+           c.approved_at, c.created_at, c.tier_id, t.per_transaction_limit_pkr,
+           t.daily_limit_pkr, t.monthly_limit_pkr,
+           pg_advisory_xact_lock(%(lock_class)s, hashtext(c.id::text)),
+           set_config('statement_timeout', GREATEST(1, (EXTRACT(EPOCH FROM
+               (to_timestamp(%(deadline)s) - clock_timestamp())) * 1000)::int)::text, true)
+      FROM kyc_customer c LEFT JOIN kyc_tier t ON t.id = c.tier_id
+     WHERE c.external_id = %(ref)s OR c.id = %(id)s
+     LIMIT 1
+"""
+
+
+def locked_check_customer(
+    ref: str, *, lock_class: int, deadline_epoch: float
+) -> CustomerView | None:
+    """The customer named by ``ref`` (id or external_id), with its check lock held until the
+    end of the transaction, or None. Elsewhere than PostgreSQL: the profile, no lock."""
+    if connection.vendor != "postgresql":
+        return customer_profile(ref)
+    customer_id = None
+    with contextlib.suppress(ValueError):
+        customer_id = uuid.UUID(ref)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            CHECK_CUSTOMER_SQL,
+            {"ref": ref, "id": customer_id, "lock_class": lock_class, "deadline": deadline_epoch},
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    width = len(PROFILE_COLUMNS)
+    return _profile(dict(zip(PROFILE_COLUMNS, row[:width], strict=True)), None)

@@ -239,24 +239,6 @@ def _bound_statements(deadline: float) -> None:
         )
 
 
-def _lock_customer(customer_id: str, deadline: float) -> None:
-    """Serialize this customer's checks until commit. Once the lock is held, the statement
-    timeout is cut to what is left of the budget (computed by the server, in the same round
-    trip: the wait for the lock may have used most of it)."""
-    if connection.vendor != "postgresql":
-        return
-    deadline_at = time.time() + (deadline - time.perf_counter())
-    key = uuid.UUID(customer_id).int & 0x7FFFFFFF
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_advisory_xact_lock(%s, %s), set_config('statement_timeout', "
-            "GREATEST(1, (EXTRACT(EPOCH FROM (to_timestamp(%s) - clock_timestamp())) * 1000)"
-            "::int)::text, true)",
-            [CHECK_LOCK_CLASS, key, deadline_at],
-        )
-    _remaining_ms(deadline)
-
-
 # -- the check ------------------------------------------------------------------------------
 
 
@@ -275,12 +257,16 @@ def check_transaction(*, body: Any, actor: Actor, started: float | None = None) 
     try:
         with transaction.atomic():
             _bound_statements(deadline)
-            customer = selectors.customer_profile(data.customer_ref)
+            customer = selectors.locked_check_customer(
+                data.customer_ref,
+                lock_class=CHECK_LOCK_CLASS,
+                deadline_epoch=time.time() + (deadline - time.perf_counter()),
+            )
+            _remaining_ms(deadline)  # the wait for the lock may have used it all
             if customer is None:
                 raise ValidationFailed({"customer": [UNKNOWN_CUSTOMER]})
             found["customer"] = customer.id
             digest = as_sent.request_hash(customer.id)
-            _lock_customer(customer.id, deadline)
             return _decide(data, customer, occurred_at, now, digest, actor, started, budget_ms)
     except (BudgetExhausted, DatabaseError) as exc:
         if not isinstance(exc, BudgetExhausted):
@@ -352,15 +338,35 @@ def _decide(data, customer, occurred_at, now, digest, actor, started, budget_ms)
         )
         seen["hold_ttl_seconds"] = conf.hold_ttl().total_seconds()
     attempt.duration_ms = _elapsed_ms(started)
-    attempt.save(force_insert=True)
-    if hold is not None:
-        hold.save(force_insert=True)
+    _insert(attempt, hold)
     return CheckOutcome(
         id=str(attempt_id),
         decision=result.decision,
         reasons=reasons,
         hold=hold_body(hold) if hold is not None else None,
     )
+
+
+def _insert(attempt: CheckAttempt, hold: Hold | None) -> None:
+    """The attempt and its hold in ONE statement (PostgreSQL; elsewhere two saves): the
+    foreign key from the hold is checked at the end of the statement, when both rows exist."""
+    if connection.vendor != "postgresql":
+        attempt.save(force_insert=True)
+        if hold is not None:
+            hold.save(force_insert=True)
+        return
+    statements, params = [], []
+    for row in (attempt, hold) if hold is not None else (attempt,):
+        fields = row._meta.concrete_fields
+        values = [f.get_db_prep_save(f.pre_save(row, True), connection) for f in fields]
+        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        marks = ", ".join(["%s"] * len(fields))
+        # Identifiers from the model's own metadata; every value is a parameter.
+        statements.append(f"INSERT INTO {row._meta.db_table} ({columns}) VALUES ({marks})")  # noqa: S608
+        params += values
+    sql = statements[0] if len(statements) == 1 else f"WITH a AS ({statements[0]}) {statements[1]}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def _replay(attempt_id, digest: str, external_id: str) -> CheckOutcome:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import threading
 import time
-import uuid
 
 import psycopg
 import pytest
@@ -51,8 +50,8 @@ def other_session():
 
 def hold_customer_lock(conn, customer) -> None:
     conn.execute(
-        "SELECT pg_advisory_lock(%s, %s)",
-        [CHECK_LOCK_CLASS, uuid.UUID(str(customer.pk)).int & 0x7FFFFFFF],
+        "SELECT pg_advisory_lock(%s, hashtext(%s))",
+        [CHECK_LOCK_CLASS, str(customer.pk)],
     )
 
 

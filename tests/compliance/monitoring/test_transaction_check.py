@@ -138,14 +138,14 @@ def test_the_check_reads_the_customer_and_one_aggregate_under_a_lock_then_stores
     settings.MONITORING_CHECK_RULES_MAX_AGE = 60  # live rules and country lists held in memory
     customer = make_customer(tier="standard")
     check(api_client, withdrawal(customer))
-    with django_assert_num_queries(9) as captured:
+    with django_assert_num_queries(7) as captured:
         check(api_client, withdrawal(customer, "20000.00"))
     sql = [q["sql"] for q in captured]
-    # the API key; then in one transaction (a savepoint inside the test's): the budget, the
-    # customer, the customer's lock, posted and held totals in one statement, the attempt and
-    # its hold.
+    # The API key; then in one transaction (a savepoint inside the test's): the budget, the
+    # customer read and locked, posted and held totals, the attempt with its hold.
     assert "api" in sql[0].lower() and sql[1].startswith("SAVEPOINT")
-    assert "statement_timeout" in sql[2] and "pg_advisory_xact_lock" in sql[4]
-    assert "monitoring_hold" in sql[5] and "monitoring_transaction" in sql[5]
-    assert 'INSERT INTO "monitoring_checkattempt"' in sql[6]
-    assert 'INSERT INTO "monitoring_hold"' in sql[7] and sql[8].startswith("RELEASE")
+    assert "statement_timeout" in sql[2]
+    assert "kyc_customer" in sql[3] and "pg_advisory_xact_lock" in sql[3]
+    assert "monitoring_hold" in sql[4] and "monitoring_transaction" in sql[4]
+    assert "INSERT INTO monitoring_checkattempt" in sql[5]
+    assert "INSERT INTO monitoring_hold" in sql[5] and sql[6].startswith("RELEASE")
