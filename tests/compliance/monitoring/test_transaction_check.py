@@ -149,3 +149,35 @@ def test_the_check_reads_the_customer_and_one_aggregate_under_a_lock_then_stores
     assert "monitoring_hold" in sql[4] and "monitoring_transaction" in sql[4]
     assert "INSERT INTO monitoring_checkattempt" in sql[5]
     assert "INSERT INTO monitoring_hold" in sql[5] and sql[6].startswith("RELEASE")
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"amount_pkr": "-5.00"}, "amount_pkr"),
+        ({"amount_pkr": "lots"}, "amount_pkr"),
+        ({"kind": None}, "kind"),
+        ({"channel": "pigeon"}, "channel"),
+        ({"external_id": ["a", "list"]}, "external_id"),
+        ({"occurred_at": "yesterday-ish"}, "occurred_at"),
+        ({"counterparty": "not an object"}, "counterparty"),
+        ({"surprise": 1}, "surprise"),
+        ({"customer": "NOBODY-KNOWS-ME"}, "customer"),
+    ],
+)
+def test_bad_check_bodies_get_400_with_the_field_and_store_nothing(api_client, change, field):
+    customer = make_customer()
+    body = {k: v for k, v in {**withdrawal(customer), **change}.items() if v is not None}
+    response = api_client.post("/api/v1/transactions/check/", body, format="json")
+    assert response.status_code == 400, response.content
+    assert response.json()["code"] == "invalid" and field in response.json()["errors"]
+    assert not CheckAttempt.objects.exists()
+
+
+@pytest.mark.parametrize("raw", [b"{not json", b"[]", b'"a string"', b"null"])
+def test_a_check_body_that_is_not_an_object_is_400(api_client, raw):
+    response = api_client.generic(
+        "POST", "/api/v1/transactions/check/", raw, content_type="application/json"
+    )
+    assert response.status_code == 400, response.content
+    assert response.json()["code"] == "invalid" and response.json()["errors"]
