@@ -38,12 +38,12 @@ from typing import Any
 from django.db import Error as DatabaseFailure
 from django.db import connection, transaction
 from django.utils import timezone
-from psycopg.types.json import Jsonb
 
 from compliance.monitoring import conf, rulebook, selectors
 from compliance.monitoring.intake import TransactionInput, parse_transaction
 from compliance.monitoring.models import CheckAttempt, Hold, Transaction
 from compliance.monitoring.sanctions import ScreeningSanctions
+from compliance.monitoring.services.check_records import insert_attempt
 from compliance.monitoring.services.holds import hold_body
 from compliance.monitoring.services.ingest import UNKNOWN_CUSTOMER
 from compliance.monitoring.typologies.base import (
@@ -340,71 +340,13 @@ def _decide(data, customer, occurred_at, now, digest, actor, started, budget_ms)
         )
         seen["hold_ttl_seconds"] = conf.hold_ttl().total_seconds()
     attempt.duration_ms = _elapsed_ms(started)
-    _insert(attempt, hold)
+    insert_attempt(attempt, hold)
     return CheckOutcome(
         id=str(attempt_id),
         decision=result.decision,
         reasons=reasons,
         hold=hold_body(hold) if hold is not None else None,
     )
-
-
-_INSERTS: dict[type, tuple[str, list[tuple[str, str]]]] = {}
-
-
-def _insert_plan(model) -> tuple[str, list[tuple[str, str]]]:
-    """The INSERT of a whole row of ``model`` and how to pass each column's value, built once:
-    values go to the driver as they are (Django's per-field preparation cost more than the
-    rest of the statement)."""
-    if model not in _INSERTS:
-        fields = model._meta.concrete_fields
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-        marks = ", ".join(["%s"] * len(fields))
-        # Identifiers from the model's own metadata; every value is a parameter.
-        sql = f"INSERT INTO {model._meta.db_table} ({columns}) VALUES ({marks})"  # noqa: S608
-        how = [
-            (f.attname, "now" if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-             else "json" if f.get_internal_type() == "JSONField"
-             else "uuid" if f.get_internal_type() in ("UUIDField", "ForeignKey", "OneToOneField")
-             else "plain")
-            for f in fields
-        ]  # fmt: skip
-        _INSERTS[model] = (sql, how)
-    return _INSERTS[model]
-
-
-def _row_values(row, how: list[tuple[str, str]], now: datetime) -> list:
-    values = []
-    for attname, kind in how:
-        value = getattr(row, attname)
-        if kind == "now":
-            value = now
-            setattr(row, attname, now)
-        elif kind == "json":
-            value = Jsonb(value)
-        elif kind == "uuid" and value is not None and not isinstance(value, uuid.UUID):
-            value = uuid.UUID(str(value))
-        values.append(value)
-    return values
-
-
-def _insert(attempt: CheckAttempt, hold: Hold | None) -> None:
-    """The attempt and its hold in ONE statement (PostgreSQL; elsewhere two saves): the
-    foreign key from the hold is checked at the end of the statement, when both rows exist."""
-    if connection.vendor != "postgresql":
-        attempt.save(force_insert=True)
-        if hold is not None:
-            hold.save(force_insert=True)
-        return
-    now = timezone.now()
-    statements, params = [], []
-    for row in (attempt, hold) if hold is not None else (attempt,):
-        sql, how = _insert_plan(type(row))
-        statements.append(sql)
-        params += _row_values(row, how, now)
-    sql = statements[0] if len(statements) == 1 else f"WITH a AS ({statements[0]}) {statements[1]}"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
 
 
 def _replay(attempt_id, digest: str, external_id: str) -> CheckOutcome:
