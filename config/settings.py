@@ -75,6 +75,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a shed check (503, Retry-After) costs nothing else (compliance.monitoring).
+    "compliance.monitoring.api.shedding.CheckLoadShedding",
     "django.middleware.security.SecurityMiddleware",
     # Static files (the admin's) straight from gunicorn: no separate web server to set up.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -286,6 +288,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "compliance.monitoring.sweep_pending",
         "schedule": 60.0,
     },
+    # Check holds past their expiry get their fate written down (they already stopped counting).
+    "expire-check-holds": {"task": "compliance.monitoring.expire_holds", "schedule": 60.0},
     # Alerts and hits whose grouping signal was lost still reach a case.
     "group-case-items": {"task": "compliance.cases.group_new_items", "schedule": 60.0},
     # Submitted customers whose assessment task was lost are assessed anyway.

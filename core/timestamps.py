@@ -43,7 +43,7 @@ def _clamping_loader():
 
 def install(sender, connection, **kwargs) -> None:
     """On each new PostgreSQL connection (psycopg 3) with UTC as its time zone."""
-    if connection.vendor != "postgresql" or connection.timezone != UTC:
+    if connection.timezone != UTC:
         return
     try:
         from django.db.backends.postgresql.psycopg_any import is_psycopg3

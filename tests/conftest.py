@@ -282,3 +282,11 @@ def pytest_runtest_teardown(item, nextitem):
         return
     with _migrated["blocker"].unblock():
         restore_migrated_rows()
+
+
+@pytest.fixture(autouse=True)
+def _check_budget_for_a_shared_machine(settings):
+    """The pre-transaction check answers "review" (reason timeout) past its 50 ms budget; on a
+    busy test machine that would turn tests about other things into timeouts. Tests about the
+    budget set ``MONITORING_CHECK_BUDGET_MS`` themselves."""
+    settings.MONITORING_CHECK_BUDGET_MS = 5000

@@ -77,3 +77,40 @@ def lateness_horizon() -> timedelta:
     """A transaction stored longer than this after it occurred is still evaluated, and the
     alerts it joins say it arrived late and by how much."""
     return timedelta(days=_number("MONITORING_LATENESS_HORIZON_DAYS", 30))
+
+
+def claim_horizon() -> timedelta:
+    """How far past a batch's last transaction those other pending transactions may lie."""
+    return timedelta(hours=_number("MONITORING_CLAIM_HORIZON_HOURS", 168))
+
+
+def hold_ttl() -> timedelta:
+    """How long an allowed outgoing check holds its amount against the limits unless the
+    transaction is posted or the exchange releases the hold first."""
+    return timedelta(seconds=_number("MONITORING_HOLD_TTL_SECONDS", 15 * 60))
+
+
+def check_budget_ms() -> float:
+    """The check's time budget (ms) from the request's arrival; past it the answer is the fail
+    mode with reason ``timeout`` (the database statements carry it as their timeout)."""
+    return _number("MONITORING_CHECK_BUDGET_MS", 50)
+
+
+def check_fail_mode() -> str:
+    """The decision given when the check cannot decide within its budget: ``review`` (default)
+    or ``block``; never ``allow`` (money must not pass a check that did not happen)."""
+    value = getattr(settings, "MONITORING_CHECK_FAIL_MODE", None) or os.environ.get(
+        "MONITORING_CHECK_FAIL_MODE", "review"
+    )
+    return value if value in ("review", "block") else "review"
+
+
+def check_max_in_flight() -> int:
+    """Checks one server process works on at once; beyond it the check answers ``503`` at
+    once (with ``Retry-After``) instead of queueing behind the others."""
+    return int(_number("MONITORING_CHECK_MAX_IN_FLIGHT", 4))
+
+
+def check_retry_after() -> int:
+    """Seconds a shed client is told to wait (``Retry-After``)."""
+    return int(_number("MONITORING_CHECK_RETRY_AFTER_SECONDS", 1))

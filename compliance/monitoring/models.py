@@ -369,12 +369,78 @@ class CheckAttempt(PublicModel):
     reasons = models.JSONField(default=list, blank=True)
     duration_ms = models.DecimalField(max_digits=10, decimal_places=3, default=0)
     requested_by = models.CharField(max_length=200, blank=True)
+    # Budget use and what the decision saw (rule versions, limits, totals), so it can be
+    # reproduced; ``timed_out`` answers were given by the fail mode, not by the rules.
+    budget_ms = models.DecimalField(max_digits=10, decimal_places=3, default=0)
+    timed_out = models.BooleanField(default=False)
+    request_hash = models.CharField(max_length=64, blank=True)
+    seen = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            # A replay (same external_id) finds the decided attempt it repeats.
+            models.Index(
+                fields=["customer", "external_id"],
+                condition=Q(timed_out=False),
+                name="monitoring_check_replay_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"check {self.external_id or self.pk}: {self.decision}"
+
+
+class Hold(PublicModel):
+    """What an allowed outgoing check reserves against the customer's daily and monthly limits.
+
+    Live (``held`` and not yet past ``expires_at``) it counts like a posted transaction; its fate
+    is one of: ``posted`` (the transaction with the same external_id arrived, and counts
+    instead), ``released`` by the exchange, or ``expired`` (found by the sweeper; it stopped
+    counting at ``expires_at`` whether or not the sweeper has run).
+    """
+
+    class Status(models.TextChoices):
+        HELD = "held", "Held"
+        POSTED = "posted", "Posted"
+        RELEASED = "released", "Released"
+        EXPIRED = "expired", "Expired"
+
+    check_attempt = models.OneToOneField(
+        CheckAttempt, on_delete=models.PROTECT, related_name="hold"
+    )
+    customer = models.ForeignKey("kyc.Customer", on_delete=models.PROTECT, related_name="holds")
+    external_id = models.CharField(max_length=100)
+    amount_pkr = models.DecimalField(max_digits=20, decimal_places=2)
+    occurred_at = models.DateTimeField(help_text="The day and month whose limits it counts in.")
+    expires_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.HELD)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.CharField(max_length=200, blank=True)
+    posted_transaction = models.ForeignKey(
+        Transaction, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    posted_amount_pkr = models.DecimalField(max_digits=20, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            # The check sums a customer's live holds by occurred_at (partial: few rows held).
+            models.Index(
+                fields=["customer", "occurred_at"],
+                condition=Q(status="held"),
+                name="monitoring_hold_live_idx",
+            ),
+            models.Index(
+                fields=["external_id"], condition=Q(status="held"), name="monitoring_hold_ext_idx"
+            ),
+            models.Index(
+                fields=["expires_at"], condition=Q(status="held"), name="monitoring_hold_due_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"hold {self.external_id}: {self.amount_pkr} ({self.status})"
 
 
 class Backtest(PublicModel):

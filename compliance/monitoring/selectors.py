@@ -11,14 +11,26 @@ import time
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from types import MappingProxyType
 
+from django.db import connection
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from compliance.monitoring.models import Alert, Transaction
 from compliance.monitoring.typologies import registry
-from compliance.monitoring.typologies.base import CustomerView, TierLimits, TxView
+from compliance.monitoring.typologies.base import (
+    EXTERNAL_CHANNELS,
+    INCOMING_KINDS,
+    OUTGOING_KINDS,
+    TRADE_INFLOW_KIND,
+    TRADE_OUTFLOW_KIND,
+    CustomerView,
+    TierLimits,
+    TxView,
+)
 from compliance.onboarding.models import CountryRisk
 from kyc.models import Customer
 
@@ -217,3 +229,125 @@ def find_transaction(ref: str) -> Transaction | None:
 def visible_alerts() -> QuerySet[Alert]:
     """Alerts the queue and the API show: shadow alerts are for comparison only."""
     return Alert.objects.filter(is_shadow=False)
+
+
+@dataclass(frozen=True)
+class LimitUsage:
+    """What counts against a customer's limits in one direction: posted transactions and live
+    holds, for the Asia/Karachi day and month of the checked transaction."""
+
+    posted_today: Decimal
+    posted_month: Decimal
+    held_today: Decimal
+    held_month: Decimal
+    replay_of: uuid.UUID | None  # a decided earlier check with the same external_id
+
+    @property
+    def today(self) -> Decimal:
+        return self.posted_today + self.held_today
+
+    @property
+    def month(self) -> Decimal:
+        return self.posted_month + self.held_month
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "posted_today_pkr": str(self.posted_today),
+            "posted_month_pkr": str(self.posted_month),
+            "held_today_pkr": str(self.held_today),
+            "held_month_pkr": str(self.held_month),
+        }
+
+
+LIMIT_USAGE_SQL = """
+    SELECT t.today, t.month, h.today, h.month,
+      (SELECT a.id FROM monitoring_checkattempt a
+        WHERE a.customer_id = %(customer)s AND a.external_id = %(external_id)s
+          AND NOT a.timed_out ORDER BY a.created_at LIMIT 1)
+    FROM (SELECT COALESCE(SUM(amount_pkr) FILTER (WHERE occurred_at >= %(day)s), 0) AS today,
+                 COALESCE(SUM(amount_pkr), 0) AS month
+            FROM monitoring_transaction
+           WHERE customer_id = %(customer)s
+             AND (kind = ANY(%(kinds)s) OR (kind = %(trade)s AND channel = ANY(%(external)s)))
+             AND occurred_at >= %(month)s AND occurred_at < %(end)s) t,
+         (SELECT COALESCE(SUM(amount_pkr) FILTER (WHERE occurred_at >= %(day)s), 0) AS today,
+                 COALESCE(SUM(amount_pkr), 0) AS month
+            FROM monitoring_hold
+           WHERE %(holds)s AND customer_id = %(customer)s AND status = 'held'
+             AND expires_at > %(now)s
+             AND occurred_at >= %(month)s AND occurred_at < %(end)s) h
+"""
+
+
+def limit_usage(
+    *,
+    customer_id: str,
+    direction: str,
+    month_start: datetime,
+    day_start: datetime,
+    day_end: datetime,
+    now: datetime,
+    external_id: str,
+    count_holds: bool,
+) -> LimitUsage:
+    """ONE statement (one snapshot, so a hold and the transaction that posts it are never both
+    or neither counted): the day's and month's posted totals over the (customer, occurred_at)
+    index, the live holds over their partial index, and an earlier decided check with the same
+    external_id. The whole day counts, not only what precedes the transaction: a limit is
+    about the day, and a later-dated hold must not let an earlier-dated check through.
+    Posted movements count by the typologies' flow rule (``typologies.base.flow_of``): the
+    kinds of ``direction``, and trades settled on an external channel."""
+    inflow = direction == "in"
+    with connection.cursor() as cursor:
+        cursor.execute(LIMIT_USAGE_SQL, {
+            "customer": uuid.UUID(str(customer_id)),
+            "external_id": external_id,
+            "kinds": list(INCOMING_KINDS if inflow else OUTGOING_KINDS),
+            "trade": TRADE_INFLOW_KIND if inflow else TRADE_OUTFLOW_KIND,
+            "external": list(EXTERNAL_CHANNELS),
+            "day": day_start,
+            "month": month_start,
+            "end": day_end,
+            "now": now,
+            "holds": count_holds,
+        })  # fmt: skip
+        row = cursor.fetchone()
+    return LimitUsage(*(Decimal(v) for v in row[:4]), replay_of=row[4])
+
+
+# The check's customer, read and locked in one round trip (PostgreSQL). The advisory lock is
+# taken as the row is read; the limits' totals are read by the NEXT statement, whose snapshot
+# is taken after the lock is held. The same statement cuts the statement timeout to what is
+# left of the budget, computed by the server once the lock is held.
+CHECK_CUSTOMER_SQL = """
+    SELECT c.id, c.external_id, c.status, c.risk_level, c.country_of_residence,
+           c.country_of_incorporation, c.nationality, c.expected_monthly_turnover_pkr,
+           c.approved_at, c.created_at, c.tier_id, t.per_transaction_limit_pkr,
+           t.daily_limit_pkr, t.monthly_limit_pkr,
+           pg_advisory_xact_lock(%(lock_class)s, hashtext(c.id::text)),
+           set_config('statement_timeout', GREATEST(1, (EXTRACT(EPOCH FROM
+               (to_timestamp(%(deadline)s) - clock_timestamp())) * 1000)::int)::text, true)
+      FROM kyc_customer c LEFT JOIN kyc_tier t ON t.id = c.tier_id
+     WHERE c.external_id = %(ref)s OR c.id = %(id)s
+     LIMIT 1
+"""
+
+
+def locked_check_customer(
+    ref: str, *, lock_class: int, deadline_epoch: float
+) -> CustomerView | None:
+    """The customer named by ``ref`` (id or external_id), with its check lock held until the
+    end of the transaction, or None."""
+    customer_id = None
+    with contextlib.suppress(ValueError):
+        customer_id = uuid.UUID(ref)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            CHECK_CUSTOMER_SQL,
+            {"ref": ref, "id": customer_id, "lock_class": lock_class, "deadline": deadline_epoch},
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    width = len(PROFILE_COLUMNS)
+    return _profile(dict(zip(PROFILE_COLUMNS, row[:width], strict=True)), None)

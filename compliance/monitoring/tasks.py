@@ -11,7 +11,7 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
 from compliance.monitoring import dispatch, poison
-from compliance.monitoring.services import backtests, ingest
+from compliance.monitoring.services import backtests, holds, ingest
 
 
 # A database hiccup (restart, failover, lock timeout) retries the same batch with backoff:
@@ -39,6 +39,12 @@ def sweep_pending() -> int:
 @shared_task(name="compliance.monitoring.run_backtest", ignore_result=True)
 def run_backtest(backtest_id: str) -> str:
     return backtests.run_backtest(backtest_id=backtest_id).status
+
+
+@shared_task(name="compliance.monitoring.expire_holds", ignore_result=True)
+def expire_holds() -> int:
+    """Beat: write down the fate of check holds past their expiry (they stopped counting)."""
+    return holds.expire_due_holds()
 
 
 @shared_task(name="compliance.monitoring.sweep_backtests", ignore_result=True)

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from compliance.cases import selectors as case_selectors
 from compliance.cases.models import Case, Decision
-from compliance.monitoring.models import Alert, AlertTransaction, Transaction
+from compliance.monitoring.models import Alert, AlertTransaction, Hold, Transaction
 from compliance.onboarding.models import OnboardingAssessment
 from compliance.screening.models import ScreeningHit
 from core.business_calendar import KARACHI
@@ -246,6 +246,7 @@ class Customer360:
     decisions: list[Decision]
     alerted_transaction_ids: frozenset = frozenset()
     reports: list = field(default_factory=list)
+    holds: list[Hold] = field(default_factory=list)  # pre-transaction check holds, newest first
 
     @property
     def live_case(self) -> Case | None:
@@ -380,4 +381,5 @@ def customer_360(customer: Customer) -> Customer360:
         if case_ids
         else [],
         reports=_customer_reports(customer, case_ids),
+        holds=list(Hold.objects.filter(customer=customer).order_by("-created_at")[:LIST_LIMIT]),
     )

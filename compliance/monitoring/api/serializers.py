@@ -132,10 +132,31 @@ class ReasonSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
+class HoldSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    amount_pkr = serializers.CharField(help_text='Decimal string, e.g. "60000.00".')
+    expires_at = serializers.DateTimeField()
+
+
 class CheckOutSerializer(serializers.Serializer):
     id = serializers.UUIDField(help_text="The stored attempt.")
     decision = serializers.ChoiceField(choices=CHECK_DECISIONS)
     reasons = ReasonSerializer(many=True)
+    hold = HoldSerializer(
+        required=False,
+        help_text="Only on an allow for an outgoing movement: the amount counts against the "
+        "customer's limits until the transaction with the same external_id is posted, the "
+        "hold expires, or it is released.",
+    )
+
+
+class HoldReleasedSerializer(serializers.Serializer):
+    id = serializers.UUIDField(help_text="The hold.")
+    check = serializers.UUIDField(help_text="The check that placed it.")
+    amount_pkr = serializers.CharField()
+    expires_at = serializers.DateTimeField()
+    status = serializers.ChoiceField(choices=["held", "posted", "released", "expired"])
+    resolved_at = serializers.DateTimeField(allow_null=True)
 
 
 class AlertSerializer(serializers.ModelSerializer):

@@ -22,12 +22,14 @@ from compliance.monitoring.api.serializers import (
     BulkOutSerializer,
     CheckInSerializer,
     CheckOutSerializer,
+    HoldReleasedSerializer,
     TransactionCreatedSerializer,
     TransactionFilterSerializer,
     TransactionInSerializer,
     TransactionListItemSerializer,
     TransactionSerializer,
 )
+from compliance.monitoring.api.shedding import arrival
 from compliance.monitoring.models import Alert, AlertTransaction, Transaction
 from core.errors import ValidationFailed
 
@@ -127,15 +129,57 @@ class TransactionCheck(APIView):
 
     @extend_schema(
         request=CheckInSerializer,
-        responses={200: CheckOutSerializer, 400: ERRORS[400]},
+        responses={
+            200: CheckOutSerializer,
+            400: ERRORS[400],
+            409: OpenApiResponse(
+                description="The external_id was already checked with a different body."
+            ),
+            503: OpenApiResponse(
+                description='Overloaded: {"code": "overloaded", "detail": "..."} with '
+                "Retry-After; nothing was decided or stored, try again."
+            ),
+        },
         description="Synchronous: may this transaction go ahead? Blocks frozen or rejected "
-        "customers, sanctioned counterparties and tier limits; stored as an attempt.",
+        "customers, sanctioned counterparties and tier limits; stored as an attempt. An allow "
+        "for an outgoing movement places a hold on the daily and monthly limits. A replay with "
+        "the same external_id and body gets the same answer (and no second hold). Answered "
+        "within a time budget: past it the decision is the configured fail mode (review by "
+        "default) with a reason of typology TIMEOUT.",
     )
     def post(self, request: Request) -> Response:
-        outcome = services.check_transaction(body=request.data, actor=request.actor)
-        return Response(
-            {"id": outcome.id, "decision": outcome.decision, "reasons": outcome.reasons}
+        outcome = services.check_transaction(
+            body=request.data, actor=request.actor, started=arrival(request)
         )
+        body = {"id": outcome.id, "decision": outcome.decision, "reasons": outcome.reasons}
+        if outcome.hold is not None:
+            body["hold"] = outcome.hold
+        return Response(body)
+
+
+class TransactionCheckRelease(APIView):
+    scope = "transactions"
+
+    @extend_schema(
+        request=None,
+        responses={200: HoldReleasedSerializer, 404: ERRORS[404], 409: ERRORS[409]},
+        description="The exchange will not move the money: the check's hold stops counting "
+        "against the customer's limits. Releasing again (or after expiry) changes nothing; a "
+        "hold whose transaction was posted cannot be released (409). {id} is the check's id "
+        "(or the hold's).",
+    )
+    def post(self, request: Request, ref: str) -> Response:
+        hold = services.release_hold(ref=ref, actor=request.actor)
+        return Response(released_body(hold))
+
+
+def released_body(hold) -> dict:
+    return {
+        **services.hold_body(hold),
+        "check": str(hold.check_attempt_id),
+        "status": hold.status,
+        "resolved_at": hold.resolved_at.isoformat() if hold.resolved_at else None,
+    }
 
 
 class TransactionDetail(APIView):

@@ -3,6 +3,7 @@
 from compliance.monitoring.services.backtests import request_backtest, run_backtest
 from compliance.monitoring.services.checks import CheckOutcome, check_transaction
 from compliance.monitoring.services.evaluation import BatchOutcome, evaluate_batch
+from compliance.monitoring.services.holds import expire_due_holds, hold_body, release_hold
 from compliance.monitoring.services.ingest import (
     BulkItemResult,
     Ingested,
@@ -30,8 +31,11 @@ __all__ = [
     "create_rule",
     "enqueue_evaluation",
     "evaluate_batch",
+    "expire_due_holds",
+    "hold_body",
     "ingest_bulk",
     "ingest_transaction",
+    "release_hold",
     "request_backtest",
     "run_backtest",
     "run_version_in_shadow",

@@ -165,8 +165,8 @@ def serialize_customers(customer_ids: Sequence[str]) -> None:
     """Hold each customer's advisory lock until the end of the database transaction. Taken in
     one sorted order by every worker, so two batches sharing customers wait for each other and
     never deadlock; a batch that waited then reads what the other one committed."""
-    if connection.vendor != "postgresql" or not customer_ids:
-        return  # SQLite (the demo) serializes every write anyway
+    if not customer_ids:
+        return
     keys = sorted({_lock_key(cid) for cid in customer_ids})
     with connection.cursor() as cursor:
         cursor.execute(
@@ -341,31 +341,20 @@ def _claim_where(
     limit: int | None = None,
 ) -> list[TxView]:
     pending, screened = Transaction.Status.PENDING, Transaction.Status.SCREENED
-    if connection.vendor == "postgresql":
-        quote = connection.ops.quote_name
-        table = quote(Transaction._meta.db_table)
-        columns = ", ".join(quote(c) for c in selectors.TX_COLUMNS)
-        # Identifiers come from the model, the condition from this module, values are parameters.
-        sql = (
-            f"UPDATE {table} SET status = %s, screened_at = %s, updated_at = %s WHERE id IN "  # noqa: S608
-            f"(SELECT id FROM {table} WHERE {condition} AND status = %s "
-            f"{'ORDER BY occurred_at LIMIT %s ' if limit else ''}"
-            f"FOR NO KEY UPDATE SKIP LOCKED) RETURNING {columns}"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [screened, now, now, *params, pending, *([limit] if limit else [])])
-            # RETURNING gives the rows as updated: screened, as the rules must see them.
-            return [selectors.tx_view(row) for row in cursor.fetchall()]
-    else:
-        found = Transaction.objects.select_for_update(skip_locked=True, no_key=True).filter(
-            status=pending
-        )
-        found = found.filter(pk__in=pks) if pks else found.filter(customer_id__in=customers)
-        rows = list(found.order_by("occurred_at").values_list(*selectors.TX_COLUMNS)[:limit])
-        Transaction.objects.filter(pk__in=[row[0] for row in rows]).update(
-            status=screened, screened_at=now, updated_at=now
-        )
-    return [replace(selectors.tx_view(row), status=screened) for row in rows]
+    quote = connection.ops.quote_name
+    table = quote(Transaction._meta.db_table)
+    columns = ", ".join(quote(c) for c in selectors.TX_COLUMNS)
+    # Identifiers come from the model, the condition from this module, values are parameters.
+    sql = (
+        f"UPDATE {table} SET status = %s, screened_at = %s, updated_at = %s WHERE id IN "  # noqa: S608
+        f"(SELECT id FROM {table} WHERE {condition} AND status = %s "
+        f"{'ORDER BY occurred_at LIMIT %s ' if limit else ''}"
+        f"FOR NO KEY UPDATE SKIP LOCKED) RETURNING {columns}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [screened, now, now, *params, pending, *([limit] if limit else [])])
+        # RETURNING gives the rows as updated: screened, as the rules must see them.
+        return [selectors.tx_view(row) for row in cursor.fetchall()]
 
 
 def _wanted_events() -> set[str]:

@@ -22,6 +22,7 @@ from psycopg.errors import UniqueViolation
 from compliance.monitoring import conf, dispatch, selectors
 from compliance.monitoring.intake import TransactionInput, parse_transaction
 from compliance.monitoring.models import Transaction
+from compliance.monitoring.services.holds import consume_posted
 from core import pii
 from core.actors import Actor
 from core.errors import Conflict, ValidationFailed
@@ -164,6 +165,7 @@ def ingest_transaction(*, body: Any, actor: Actor) -> Ingested:
     try:
         with transaction.atomic():
             row.save(force_insert=True)
+            consume_posted([row])
             _enqueue_on_commit([row.pk])
     except IntegrityError:
         # Another request stored the same external_id between the look-up and the insert.
@@ -266,6 +268,7 @@ def _insert(rows: list[tuple[int, dict[str, Any]]]) -> dict[int, tuple[str, str]
     try:
         with transaction.atomic():
             _copy([row for _, row in rows])
+            consume_posted(row for _, row in rows)
             created_ids = [row["id"] for _, row in rows]
             _enqueue_on_commit(created_ids)
         return {index: None for index, _ in rows}
@@ -277,6 +280,7 @@ def _insert(rows: list[tuple[int, dict[str, Any]]]) -> dict[int, tuple[str, str]
             try:
                 with transaction.atomic():
                     Transaction(**row).save(force_insert=True)
+                    consume_posted([row])
                 out[index] = None
                 created_ids.append(row["id"])
             except IntegrityError:

@@ -132,11 +132,52 @@ def test_the_check_answers_bad_input_with_field_messages(api_client):
     assert not CheckAttempt.objects.exists()
 
 
-def test_the_check_reads_the_key_the_customer_and_one_aggregate_then_stores_the_attempt(
+def test_the_check_reads_the_customer_and_one_aggregate_under_a_lock_then_stores_it(
     api_client, settings, django_assert_num_queries
 ):
     settings.MONITORING_CHECK_RULES_MAX_AGE = 60  # live rules and country lists held in memory
     customer = make_customer(tier="standard")
     check(api_client, withdrawal(customer))
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(7) as captured:
         check(api_client, withdrawal(customer, "20000.00"))
+    sql = [q["sql"] for q in captured]
+    # The API key; then in one transaction (a savepoint inside the test's): the budget, the
+    # customer read and locked, posted and held totals, the attempt with its hold.
+    assert "api" in sql[0].lower() and sql[1].startswith("SAVEPOINT")
+    assert "statement_timeout" in sql[2]
+    assert "kyc_customer" in sql[3] and "pg_advisory_xact_lock" in sql[3]
+    assert "monitoring_hold" in sql[4] and "monitoring_transaction" in sql[4]
+    assert "INSERT INTO monitoring_checkattempt" in sql[5]
+    assert "INSERT INTO monitoring_hold" in sql[5] and sql[6].startswith("RELEASE")
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"amount_pkr": "-5.00"}, "amount_pkr"),
+        ({"amount_pkr": "lots"}, "amount_pkr"),
+        ({"kind": None}, "kind"),
+        ({"channel": "pigeon"}, "channel"),
+        ({"external_id": ["a", "list"]}, "external_id"),
+        ({"occurred_at": "yesterday-ish"}, "occurred_at"),
+        ({"counterparty": "not an object"}, "counterparty"),
+        ({"surprise": 1}, "surprise"),
+        ({"customer": "NOBODY-KNOWS-ME"}, "customer"),
+    ],
+)
+def test_bad_check_bodies_get_400_with_the_field_and_store_nothing(api_client, change, field):
+    customer = make_customer()
+    body = {k: v for k, v in {**withdrawal(customer), **change}.items() if v is not None}
+    response = api_client.post("/api/v1/transactions/check/", body, format="json")
+    assert response.status_code == 400, response.content
+    assert response.json()["code"] == "invalid" and field in response.json()["errors"]
+    assert not CheckAttempt.objects.exists()
+
+
+@pytest.mark.parametrize("raw", [b"{not json", b"[]", b'"a string"', b"null"])
+def test_a_check_body_that_is_not_an_object_is_400(api_client, raw):
+    response = api_client.generic(
+        "POST", "/api/v1/transactions/check/", raw, content_type="application/json"
+    )
+    assert response.status_code == 400, response.content
+    assert response.json()["code"] == "invalid" and response.json()["errors"]
