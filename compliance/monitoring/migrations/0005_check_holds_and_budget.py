@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('kyc', '0003_beneficial_owner_removed_at'),
-        ('monitoring', '0003_amount_precision'),
+        ('monitoring', '0004_event_time_findings_and_superseded_alerts'),
     ]
 
     operations = [
