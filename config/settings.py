@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "compliance.monitoring",
     "compliance.cases",
     "compliance.workspace",
+    "compliance.network",
     "reporting",
 ]
 
@@ -231,6 +232,8 @@ CELERY_TASK_ROUTES = {
     "compliance.screening.*": {"queue": "screening"},
     "compliance.onboarding.*": {"queue": "screening"},
     "compliance.monitoring.*": {"queue": "monitoring"},
+    # The customer network follows monitoring's intake, on the workers that serve it.
+    "compliance.network.*": {"queue": "monitoring"},
     "reporting.*": {"queue": "reports"},
     "core.webhooks.*": {"queue": "webhooks"},
 }
@@ -250,6 +253,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "compliance.onboarding.sweep_submitted",
         "schedule": 300.0,
     },
+    # Customers and transactions whose network update was lost still reach the graph.
+    "network-catch-up": {"task": "compliance.network.catch_up", "schedule": 600.0},
     "open-due-reviews": {"task": "kyc.open_due_reviews", "schedule": crontab(minute=15, hour=1)},
     "generate-ctrs": {"task": "reporting.generate_ctrs", "schedule": crontab(minute=0, hour="*")},
     # A real goAML adapter answers later; poll for acknowledgements and rejections.
