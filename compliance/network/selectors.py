@@ -12,7 +12,7 @@ from datetime import datetime
 
 from compliance.network import conf
 from compliance.network.identifiers import Kind
-from compliance.network.models import Link, LinkKey, MoneyFlow
+from compliance.network.models import Link, LinkKey, MoneyFlow, RingMember
 from compliance.network.typologies import FlowView, Holder, KeyView
 from kyc.models import Customer
 
@@ -268,3 +268,33 @@ def customer_names(customer_ids: Iterable[str]) -> dict[str, str]:
             "id", "external_id"
         )
     }
+
+
+def ring_members(alert_ids: Iterable) -> list[tuple[str, str]]:
+    """``(customer id, "name (external id)")`` of every ring member the alerts name."""
+    rows = (
+        RingMember.objects.filter(alert_id__in=list(alert_ids))
+        .values_list("customer_id", "customer__external_id", "customer__full_name",
+                     "customer__legal_name")
+        .order_by("customer__external_id")
+        .distinct()
+    )  # fmt: skip
+    return [(str(pk), f"{legal or full or ext} ({ext})") for pk, ext, full, legal in rows]
+
+
+def ring_alerts_of(customer_id: str) -> list[dict]:
+    """Network alerts naming the customer (as a ring member), newest first."""
+    rows = (
+        RingMember.objects.filter(customer_id=customer_id, alert__is_shadow=False)
+        .select_related("alert")
+        .order_by("-alert__created_at")[:20]
+    )
+    return [
+        {
+            "alert": m.alert,
+            "members": (m.alert.facts or {}).get(
+                "members", len((m.alert.facts or {}).get("member_ids", []))
+            ),
+        }
+        for m in rows
+    ]
