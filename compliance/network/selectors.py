@@ -210,6 +210,16 @@ def flows_on_keys(key_ids: Iterable[int], start: datetime, end: datetime) -> lis
     )
 
 
+def flow_keys_of(customer_ids: Iterable[str]) -> list[tuple[int, datetime]]:
+    """``(key, when)`` of every payment the customers made or received (not to super-nodes)."""
+    cap = conf.super_node_holders()
+    return list(
+        MoneyFlow.objects.filter(customer_id__in=list(customer_ids), key__holders__lt=cap)
+        .values_list("key_id", "occurred_at")
+        .order_by("occurred_at")
+    )
+
+
 def _flows(queryset) -> list[FlowView]:
     rows = queryset.values_list(
         "transaction_id", "customer_id", "key_id", "direction", "occurred_at", "amount_pkr",

@@ -62,6 +62,9 @@ class Touched:
     customer_ids: set[str] = field(default_factory=set)
     flow_key_ids: set[int] = field(default_factory=set)
     flow_times: list[datetime] = field(default_factory=list)
+    # Customers whose identifier links changed: what ties them to other payers changed, so the
+    # counterparties they paid are looked at again.
+    tied_customer_ids: set[str] = field(default_factory=set)
 
 
 def digest(kind: str, value: str) -> str:
@@ -133,7 +136,7 @@ def record_customers(customer_ids: Iterable[Any], *, now: datetime | None = None
             (f.customer_id, key_ids[(f.key.kind, digest(f.key.kind, f.key.value))], f.reason)
             for f in facts
         }
-        touched = _upsert_links(facts, key_ids)
+        touched, changed = _upsert_links(facts, key_ids)
         stale = [
             pk
             for pk, cid, kid, reason in Link.objects.filter(
@@ -142,10 +145,13 @@ def record_customers(customer_ids: Iterable[Any], *, now: datetime | None = None
             if (str(cid), kid, reason) not in wanted
         ]
         if stale:
-            touched |= set(Link.objects.filter(pk__in=stale).values_list("key_id", flat=True))
-            Link.objects.filter(pk__in=stale).update(ended_at=now)
+            ended = Link.objects.filter(pk__in=stale)
+            for cid, kid in ended.values_list("customer_id", "key_id"):
+                touched.add(kid)
+                changed.add(str(cid))
+            ended.update(ended_at=now)
         _recount(touched)
-    return Touched(key_ids=touched, customer_ids=set(ids))
+    return Touched(key_ids=touched, customer_ids=set(ids), tied_customer_ids=changed)
 
 
 # -- transactions ---------------------------------------------------------------------------
@@ -229,7 +235,7 @@ def record_transactions(transaction_ids: Sequence[Any]) -> Touched:
     touched = Touched(customer_ids={str(t["customer_id"]) for t in txs})
     with transaction.atomic():
         key_ids = _upsert_keys(facts)
-        touched.key_ids = _upsert_links(facts, key_ids)
+        touched.key_ids, touched.tied_customer_ids = _upsert_links(facts, key_ids)
         rows = [
             MoneyFlow(
                 transaction_id=tx_id, customer_id=cid,
@@ -275,15 +281,35 @@ def _upsert_keys(facts: Sequence[LinkFact]) -> dict[tuple[str, str], int]:
     return found
 
 
-def _upsert_links(facts: Sequence[LinkFact], key_ids: dict[tuple[str, str], int]) -> set[int]:
-    """Insert or widen links: ``first_seen`` the least, ``last_seen`` the greatest (commutes)."""
+def _upsert_links(
+    facts: Sequence[LinkFact], key_ids: dict[tuple[str, str], int]
+) -> tuple[set[int], set[str]]:
+    """Insert or widen links: ``first_seen`` the least, ``last_seen`` the greatest (commutes).
+    Returns the keys touched and the customers whose identifier links are new or earlier."""
     merged: dict[tuple[str, int, str], list[datetime]] = {}
     for f in facts:
         k = (f.customer_id, key_ids[(f.key.kind, digest(f.key.kind, f.key.value))], f.reason)
         span = merged.setdefault(k, [f.seen_at, f.seen_at])
         span[0], span[1] = min(span[0], f.seen_at), max(span[1], f.seen_at)
     if not merged:
-        return set()
+        return set(), set()
+    identifier_reasons = {f.reason for f in facts if f.key.kind not in Kind.COUNTERPARTIES}
+    identifier_reasons -= {Reason.PAID_TO, Reason.RECEIVED_FROM}
+    before = {
+        (str(c), k, r): (first, ended)
+        for c, k, r, first, ended in Link.objects.filter(
+            customer_id__in={c for c, _, _ in merged},
+            key_id__in={k for _, k, _ in merged},
+            reason__in=identifier_reasons,
+        ).values_list("customer_id", "key_id", "reason", "first_seen", "ended_at")
+    } if identifier_reasons else {}  # fmt: skip
+    changed = set()
+    for (c, k, r), (first, _) in merged.items():
+        if r not in identifier_reasons:
+            continue
+        old = before.get((c, k, r))
+        if old is None or old[1] is not None or first < old[0]:
+            changed.add(c)
     table = Link._meta.db_table
     least, greatest = ("LEAST", "GREATEST") if connection.vendor == "postgresql" else ("MIN", "MAX")
     rows = [(c, k, r, a, b) for (c, k, r), (a, b) in sorted(merged.items())]
@@ -300,7 +326,7 @@ def _upsert_links(facts: Sequence[LinkFact], key_ids: dict[tuple[str, str], int]
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-    return {k for _, k, _ in merged}
+    return {k for _, k, _ in merged}, changed
 
 
 def _recount(key_ids: Iterable[int]) -> None:

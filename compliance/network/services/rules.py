@@ -122,13 +122,20 @@ def find(touched: Touched, rules: list[LoadedRule]) -> list[tuple[LoadedRule, Ne
     if shared and touched.key_ids:
         for key in selectors.key_views(touched.key_ids):
             pending += [(r, r.runnable.find(key, _Names())) for r in shared]
-    if fans and touched.flow_key_ids and touched.flow_times:
+    flow_keys, flow_times = set(touched.flow_key_ids), list(touched.flow_times)
+    if fans and touched.tied_customer_ids:
+        # New ties can turn strangers paying one counterparty into a ring: look again.
+        for key_id, at in selectors.flow_keys_of(touched.tied_customer_ids):
+            flow_keys.add(key_id)
+            flow_times.append(at)
+        flow_times.sort()
+    if fans and flow_keys and flow_times:
         span = _largest(fans, "window", timedelta(0))
-        start, end = touched.flow_times[0] - span, touched.flow_times[-1] + span
-        flows = selectors.flows_on_keys(touched.flow_key_ids, start, end)
+        start, end = flow_times[0] - span, flow_times[-1] + span
+        flows = selectors.flows_on_keys(flow_keys, start, end)
         kinds = {k for r in fans for k in r.runnable.link_kinds}
         customer_keys = selectors.identifier_keys({f.customer_id for f in flows}, kinds)
-        keys = selectors.key_views(touched.flow_key_ids)
+        keys = selectors.key_views(flow_keys)
         # Each rule ties customers by its own identifier kinds only.
         ties = {
             r.rule_id + str(r.is_shadow): {
@@ -177,7 +184,7 @@ def _named(finding: NetworkFinding, names: Mapping[str, str]) -> NetworkFinding:
 def run(touched: Touched, *, now: datetime | None = None, rules: list | None = None) -> RunOutcome:
     """Evaluate the live network rules around ``touched`` and store alerts (idempotent)."""
     rules = live_rules() if rules is None else rules
-    if not rules or not (touched.key_ids or touched.flow_key_ids):
+    if not rules or not (touched.key_ids or touched.flow_key_ids or touched.tied_customer_ids):
         return RunOutcome()
     found = find(touched, rules)
     if not found:
