@@ -28,6 +28,11 @@ class Rollback(Exception):
     pass
 
 
+def _to(external_id: str) -> dict:
+    """An internal transfer to another customer of the exchange."""
+    return {"account_number": external_id}
+
+
 def _scenario():
     ring = [customer(external_id=f"RING-{i}", onboarding_device_id="ring-dev") for i in range(6)]
     family = [
@@ -41,12 +46,15 @@ def _scenario():
         for i, f in enumerate(family)
     ]
     a, b, c = circle
+    loop = "TLoop0000000000000000000000000000"
     txs += [
-        payment(a, T0, kind="transfer_out", channel="internal", counterparty={"account_number": "CIRC-1"}),
-        payment(b, T0 + hours(1), wallet="TLoop0000000000000000000000000000"),
-        payment(c, T0 + hours(2), kind="deposit", wallet="TLoop0000000000000000000000000000"),
-        payment(c, T0 + hours(3), kind="transfer_out", channel="internal", counterparty={"account_number": "CIRC-0"}),
-    ]  # fmt: skip
+        payment(a, T0, kind="transfer_out", channel="internal", counterparty=_to("CIRC-1")),
+        payment(b, T0 + hours(1), wallet=loop),
+        payment(c, T0 + hours(2), kind="deposit", wallet=loop),
+        payment(
+            c, T0 + hours(3), kind="transfer_out", channel="internal", counterparty=_to("CIRC-0")
+        ),
+    ]
     for i, body in enumerate(txs):
         body["external_id"] = f"ORDER-T-{i}"  # the same names in every play
     everyone = [*ring, *family, *circle]
