@@ -12,7 +12,6 @@ from compliance.network import services
 from compliance.network.models import RingMember
 from core import roles
 from core.errors import ValidationFailed
-from tests.compliance.workspace.conftest import officer_client  # noqa: F401
 
 from .network_fixtures import ACTOR, T0, customer, hours, ingest, payment
 
@@ -59,12 +58,12 @@ def test_the_rings_alerts_land_in_one_case(django_capture_on_commit_callbacks):
         ring = _ring()
     alerts = Alert.objects.filter(typology__in=["COLLECTOR", "SHARED_IDENTIFIER"])
     assert alerts.count() == 2
-    case = Case.objects.get()
+    assert Case.objects.count() == 1
     assert set(CaseAlert.objects.values_list("alert_id", flat=True)) == {a.pk for a in alerts}
     assert set(RingMember.objects.values_list("customer_id", flat=True)) == {c.pk for c in ring}
 
 
-def test_the_customer_360_draws_the_network_with_links_and_reasons(officer_client):  # noqa: F811
+def test_the_customer_360_draws_the_network_with_links_and_reasons(officer_client):
     ring = _ring()
     page = officer_client(roles.ANALYST).get(
         reverse("workspace:customer-360", args=[ring[0].pk])
@@ -76,7 +75,7 @@ def test_the_customer_360_draws_the_network_with_links_and_reasons(officer_clien
     assert "Ring alerts naming this customer" in page
 
 
-def test_a_large_component_is_summarized_not_drawn_whole(officer_client, settings):  # noqa: F811
+def test_a_large_component_is_summarized_not_drawn_whole(officer_client, settings):
     settings.NETWORK_DRAWN_NODES = 10
     crowd = [customer(permanent_address={"line1": "H 1 St 1", "city": "Quetta"}) for _ in range(30)]
     services.update_customers([c.pk for c in crowd])
@@ -89,7 +88,7 @@ def test_a_large_component_is_summarized_not_drawn_whole(officer_client, setting
 
 def test_the_case_page_shows_the_network_and_every_ring_member(
     officer_client,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     with django_capture_on_commit_callbacks(execute=True):
         ring = _ring()
