@@ -78,8 +78,8 @@ def neighbourhood(
         if not frontier:
             break
         links = list(
-            Link.objects.filter(customer_id__in=frontier, ended_at__isnull=True)
-            .exclude(key_id__in=seen_keys)
+            Link.objects.filter(customer_id__any=frontier, ended_at__isnull=True)
+            .exclude(key_id__any=seen_keys)
             .values_list(*LINK_COLUMNS)
             .order_by("key_id", "customer_id")[: budget * 4]
         )  # fmt: skip
@@ -89,14 +89,14 @@ def neighbourhood(
         expand = {row[1] for row in links if row[6] < cap}
         if expand:
             all_links += list(
-                Link.objects.filter(key_id__in=expand, ended_at__isnull=True)
-                .exclude(customer_id__in=frontier)
+                Link.objects.filter(key_id__any=expand, ended_at__isnull=True)
+                .exclude(customer_id__any=frontier)
                 .values_list(*LINK_COLUMNS)
                 .order_by("key_id", "customer_id")[: budget * 4]
             )  # fmt: skip
         # Payments other customers made to these ones (keys standing for a frontier customer).
         all_links += list(
-            Link.objects.filter(key__customer_id__in=frontier, ended_at__isnull=True)
+            Link.objects.filter(key__customer_id__any=frontier, ended_at__isnull=True)
             .values_list(*LINK_COLUMNS)
             .order_by("key_id", "customer_id")[: budget * 4]
         )
@@ -183,12 +183,12 @@ def key_views(key_ids: Iterable[int]) -> list[KeyView]:
     keys = {
         pk: (kind, label)
         for pk, kind, label in LinkKey.objects.filter(
-            pk__in=list(key_ids), holders__lt=cap
+            pk__any=list(key_ids), holders__lt=cap
         ).values_list("id", "kind", "label")
     }
     holders: dict[int, dict[str, datetime]] = defaultdict(dict)
     for kid, cid, since in Link.objects.filter(
-        key_id__in=list(keys), ended_at__isnull=True
+        key_id__any=list(keys), ended_at__isnull=True
     ).values_list("key_id", "customer_id", "first_seen"):
         known = holders[kid].get(str(cid))
         holders[kid][str(cid)] = since if known is None else min(known, since)
@@ -202,7 +202,7 @@ def flows_on_keys(key_ids: Iterable[int], start: datetime, end: datetime) -> lis
     cap = conf.super_node_holders()
     return _flows(
         MoneyFlow.objects.filter(
-            key_id__in=list(key_ids),
+            key_id__any=list(key_ids),
             key__holders__lt=cap,
             occurred_at__gte=start,
             occurred_at__lte=end,
@@ -214,7 +214,7 @@ def flow_keys_of(customer_ids: Iterable[str]) -> list[tuple[int, datetime]]:
     """``(key, when)`` of every payment the customers made or received (not to super-nodes)."""
     cap = conf.super_node_holders()
     return list(
-        MoneyFlow.objects.filter(customer_id__in=list(customer_ids), key__holders__lt=cap)
+        MoneyFlow.objects.filter(customer_id__any=list(customer_ids), key__holders__lt=cap)
         .values_list("key_id", "occurred_at")
         .order_by("occurred_at")
     )
@@ -236,7 +236,7 @@ def identifier_keys(customer_ids: Iterable[str], kinds: Iterable[str]) -> dict[s
     cap = conf.super_node_holders()
     out: dict[str, dict[int, str]] = defaultdict(dict)
     for cid, kid, kind in Link.objects.filter(
-        customer_id__in=list(customer_ids), ended_at__isnull=True, key__kind__in=list(kinds),
+        customer_id__any=list(customer_ids), ended_at__isnull=True, key__kind__in=list(kinds),
         key__holders__lt=cap,
     ).values_list("customer_id", "key_id", "key__kind"):  # fmt: skip
         out[str(cid)][kid] = kind
@@ -259,10 +259,10 @@ def flows_around(
         if not fresh or len(flows) >= limit:
             break
         seen_customers |= fresh
-        got = _flows(window.filter(customer_id__in=list(fresh)))
+        got = _flows(window.filter(customer_id__any=list(fresh)))
         keys = {f.key_id for f in got} - seen_keys
         seen_keys |= keys
-        got += _flows(window.filter(key_id__in=list(keys))) if keys else []
+        got += _flows(window.filter(key_id__any=list(keys))) if keys else []
         for f in got:
             flows.setdefault(f.transaction_id, f)
         customers = {f.customer_id for f in flows.values()} | {
@@ -283,7 +283,7 @@ def customer_names(customer_ids: Iterable[str]) -> dict[str, str]:
 def ring_members(alert_ids: Iterable) -> list[tuple[str, str]]:
     """``(customer id, "name (external id)")`` of every ring member the alerts name."""
     rows = (
-        RingMember.objects.filter(alert_id__in=list(alert_ids))
+        RingMember.objects.filter(alert_id__any=list(alert_ids))
         .values_list("customer_id", "customer__external_id", "customer__full_name",
                      "customer__legal_name")
         .order_by("customer__external_id")

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -69,8 +70,12 @@ class Touched:
 
 def digest(kind: str, value: str) -> str:
     """Keyed hash of a normalized value: personal values never sit in the graph in clear."""
-    key = settings.PII_HASH_KEY.encode()
-    return hmac.new(key, f"{kind}\x1f{value}".encode(), hashlib.sha256).hexdigest()
+    return _keyed(settings.PII_HASH_KEY, kind, value)
+
+
+@lru_cache(maxsize=200_000)
+def _keyed(secret: str, kind: str, value: str) -> str:
+    return hmac.new(secret.encode(), f"{kind}\x1f{value}".encode(), hashlib.sha256).hexdigest()
 
 
 # -- customers ------------------------------------------------------------------------------
@@ -267,13 +272,30 @@ def _upsert_keys(facts: Sequence[LinkFact]) -> dict[tuple[str, str], int]:
         )
     if not wanted:
         return {}
-    ordered = [
-        wanted[k] for k in sorted(wanted)
-    ]  # a fixed order: concurrent writers never deadlock
-    KeyRow.objects.bulk_create(ordered, ignore_conflicts=True)
+    # A fixed order: concurrent writers never deadlock on each other's keys.
+    ordered = [wanted[k] for k in sorted(wanted)]
+    if connection.vendor == "postgresql":
+        sql = (
+            f"INSERT INTO {KeyRow._meta.db_table} "  # noqa: S608
+            "(kind, digest, label, holders, customer_id, created_at) "
+            "SELECT k, d, l, 0, c, now() FROM unnest(%s::text[], %s::text[], %s::text[], "
+            "%s::uuid[]) AS i(k, d, l, c) ON CONFLICT (kind, digest) DO NOTHING"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                sql,
+                [
+                    [r.kind for r in ordered],
+                    [r.digest for r in ordered],
+                    [r.label for r in ordered],
+                    [str(r.customer_id) if r.customer_id else None for r in ordered],
+                ],
+            )
+    else:
+        KeyRow.objects.bulk_create(ordered, ignore_conflicts=True, batch_size=500)
     found = {}
     digests = [d for _, d in wanted]
-    for pk, kind, d in KeyRow.objects.filter(digest__in=digests).values_list(
+    for pk, kind, d in KeyRow.objects.filter(digest__any=digests).values_list(
         "id", "kind", "digest"
     ):
         if (kind, d) in wanted:
@@ -298,8 +320,8 @@ def _upsert_links(
     before = {
         (str(c), k, r): (first, ended)
         for c, k, r, first, ended in Link.objects.filter(
-            customer_id__in={c for c, _, _ in merged},
-            key_id__in={k for _, k, _ in merged},
+            customer_id__any={c for c, _, _ in merged},
+            key_id__any={k for _, k, _ in merged},
             reason__in=identifier_reasons,
         ).values_list("customer_id", "key_id", "reason", "first_seen", "ended_at")
     } if identifier_reasons else {}  # fmt: skip
@@ -311,8 +333,24 @@ def _upsert_links(
         if old is None or old[1] is not None or first < old[0]:
             changed.add(c)
     table = Link._meta.db_table
-    least, greatest = ("LEAST", "GREATEST") if connection.vendor == "postgresql" else ("MIN", "MAX")
     rows = [(c, k, r, a, b) for (c, k, r), (a, b) in sorted(merged.items())]
+    if connection.vendor == "postgresql":
+        # One statement, five array parameters, whatever the number of rows.
+        sql = (
+            f"INSERT INTO {table} (customer_id, key_id, reason, first_seen, last_seen) "  # noqa: S608
+            "SELECT * FROM unnest(%s::uuid[], %s::bigint[], %s::text[], %s::timestamptz[], "
+            "%s::timestamptz[]) ON CONFLICT (customer_id, key_id, reason) DO UPDATE SET "
+            f"first_seen = LEAST({table}.first_seen, excluded.first_seen), "
+            f"last_seen = GREATEST({table}.last_seen, excluded.last_seen), ended_at = NULL "
+            f"WHERE {table}.first_seen > excluded.first_seen "
+            f"OR {table}.last_seen < excluded.last_seen OR {table}.ended_at IS NOT NULL"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                sql, [[str(r[0]) for r in rows], *([r[i] for r in rows] for i in range(1, 5))]
+            )
+        return {k for _, k, _ in merged}, changed
+    least, greatest = "MIN", "MAX"
     for start in range(0, len(rows), 1000):
         chunk = rows[start : start + 1000]
         values = ", ".join(["(%s, %s, %s, %s, %s, NULL)"] * len(chunk))
@@ -338,13 +376,15 @@ def _recount(key_ids: Iterable[int]) -> None:
         return
     cap = conf.super_node_holders()
     keys, links = KeyRow._meta.db_table, Link._meta.db_table
-    for start in range(0, len(ids), 1000):
-        chunk = ids[start : start + 1000]
-        marks = ", ".join(["%s"] * len(chunk))
-        sql = (
-            f"UPDATE {keys} SET holders = (SELECT COUNT(DISTINCT l.customer_id) FROM {links} l "  # noqa: S608
-            f"WHERE l.key_id = {keys}.id AND l.ended_at IS NULL) "
-            f"WHERE id IN ({marks}) AND holders < %s"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*chunk, cap])
+    count = (
+        f"UPDATE {keys} SET holders = (SELECT COUNT(DISTINCT l.customer_id) FROM {links} l "  # noqa: S608
+        f"WHERE l.key_id = {keys}.id AND l.ended_at IS NULL) "
+    )
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(count + "WHERE id = ANY(%s::bigint[]) AND holders < %s", [ids, cap])
+            return
+        for start in range(0, len(ids), 1000):
+            chunk = ids[start : start + 1000]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(count + f"WHERE id IN ({marks}) AND holders < %s", [*chunk, cap])

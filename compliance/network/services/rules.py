@@ -269,7 +269,7 @@ def _anchor(members: Iterable[str]) -> str:
     case), else the smallest id (a fixed choice)."""
     members = sorted(members)
     existing = (
-        RingMember.objects.filter(customer_id__in=members, alert__is_shadow=False)
+        RingMember.objects.filter(customer_id__any=members, alert__is_shadow=False)
         .exclude(alert__status=Alert.Status.CLOSED)
         .values_list("alert__customer_id", flat=True)
         .order_by("alert__created_at")
