@@ -33,6 +33,7 @@ class Engine:
 
     build: Any  # (template, params) -> runnable; raises RuleDefinitionError
     param_schema: Any  # (template) -> dict, {} when unknown
+    backtest: Any = None  # (backtest) -> None: fills the Backtest's figures over stored data
 
 
 _engines: dict[str, Engine] = {}
@@ -40,6 +41,10 @@ _engines: dict[str, Engine] = {}
 
 def register_engine(kind: str, engine: Engine) -> None:
     _engines[kind] = engine
+
+
+def engine_for(kind: str) -> Engine | None:
+    return _engines.get(kind)
 
 
 class RuleDefinitionError(ValueError):

@@ -56,6 +56,19 @@ class Neighbourhood:
         return sum(1 for n in self.nodes.values() if n.kind == Kind.CUSTOMER)
 
 
+@dataclass
+class Touched:
+    """What an update changed: the typologies look again at these keys and customers."""
+
+    key_ids: set[int] = field(default_factory=set)
+    customer_ids: set[str] = field(default_factory=set)
+    flow_key_ids: set[int] = field(default_factory=set)
+    flow_times: list[datetime] = field(default_factory=list)
+    # Customers whose identifier links changed: what ties them to other payers changed, so the
+    # counterparties they paid are looked at again.
+    tied_customer_ids: set[str] = field(default_factory=set)
+
+
 def _key_node_id(kind: str, pk: int) -> str:
     return f"{kind}:{pk}"
 
@@ -308,3 +321,24 @@ def ring_alerts_of(customer_id: str) -> list[dict]:
         }
         for m in rows
     ]
+
+
+def touched_between(start: datetime, end: datetime):
+    """Everything the graph recorded for ``[start, end]``, as an update would have touched it
+    (for backtests): identifier keys linked then, payments made then and their customers."""
+    flows = list(
+        MoneyFlow.objects.filter(occurred_at__range=(start, end)).values_list(
+            "key_id", "customer_id", "occurred_at"
+        )
+    )
+    keys = set(
+        Link.objects.filter(first_seen__range=(start, end))
+        .exclude(key__kind__in=list(Kind.COUNTERPARTIES))
+        .values_list("key_id", flat=True)
+    )
+    return Touched(
+        key_ids=keys,
+        customer_ids={str(c) for _, c, _ in flows},
+        flow_key_ids={k for k, _, _ in flows},
+        flow_times=sorted(at for _, _, at in flows),
+    )

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -28,6 +28,7 @@ from compliance.network import conf, identifiers
 from compliance.network.identifiers import Kind, LinkKey
 from compliance.network.models import Link, MoneyFlow
 from compliance.network.models import LinkKey as KeyRow
+from compliance.network.selectors import Touched
 from kyc.models import BeneficialOwner, Customer, CustomerWallet
 
 Reason = Link.Reason
@@ -53,19 +54,6 @@ class LinkFact:
     reason: str
     seen_at: datetime
     key_customer_id: str | None = None
-
-
-@dataclass
-class Touched:
-    """What an update changed: the typologies look again at these keys and customers."""
-
-    key_ids: set[int] = field(default_factory=set)
-    customer_ids: set[str] = field(default_factory=set)
-    flow_key_ids: set[int] = field(default_factory=set)
-    flow_times: list[datetime] = field(default_factory=list)
-    # Customers whose identifier links changed: what ties them to other payers changed, so the
-    # counterparties they paid are looked at again.
-    tied_customer_ids: set[str] = field(default_factory=set)
 
 
 def digest(kind: str, value: str) -> str:

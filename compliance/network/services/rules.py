@@ -32,7 +32,7 @@ from compliance.monitoring.signals import alert_raised
 from compliance.monitoring.typologies.base import ParameterError
 from compliance.network import selectors
 from compliance.network.models import RingMember
-from compliance.network.services.graph import Touched
+from compliance.network.selectors import Touched
 from compliance.network.typologies import (
     NETWORK_TYPOLOGIES,
     Circular,
@@ -65,7 +65,9 @@ def param_schema(template: str) -> dict[str, Any]:
 
 def register() -> None:
     """Monitoring versions, approves and shadows network rules through this engine."""
-    rulebook.register_engine(NETWORK, rulebook.Engine(build=build, param_schema=param_schema))
+    rulebook.register_engine(
+        NETWORK, rulebook.Engine(build=build, param_schema=param_schema, backtest=backtest)
+    )
 
 
 def live_rules() -> list[LoadedRule]:
@@ -276,3 +278,40 @@ def _anchor(members: Iterable[str]) -> str:
         .first()
     )
     return str(existing) if existing else members[0]
+
+
+def backtest(record: Any) -> None:
+    """Fill a monitoring ``Backtest`` for a network rule version: what it (and the live
+    version) would find over the graph as stored for ``[date_from, date_to]``; nothing is
+    stored but the figures."""
+    rule = record.rule_version.rule
+    touched = selectors.touched_between(record.date_from, record.date_to)
+    found: dict[str, list[NetworkFinding]] = {}
+    for which, version in (("candidate", record.rule_version), ("live", record.live_version)):
+        if version is None:
+            found[which] = []
+            continue
+        loaded = LoadedRule(
+            rule_id=str(rule.pk), code=rule.code, name=rule.name, typology=rule.typology,
+            version_id=version.pk, version_number=version.number, severity=version.severity,
+            blocking=False, is_shadow=True, runnable=build(version.template, version.params),
+        )  # fmt: skip
+        found[which] = [f for _, f in find(touched, [loaded])]
+    members = {w: {m for f in fs for m in f.members} for w, fs in found.items()}
+    flagged = {w: {t for f in fs for t in f.transaction_ids} for w, fs in found.items()}
+    record.transactions_evaluated = len(touched.flow_times)
+    record.hits, record.live_hits = len(found["candidate"]), len(found["live"])
+    record.customers, record.live_customers = len(members["candidate"]), len(members["live"])
+    record.overlap_customers = len(members["candidate"] & members["live"])
+    record.results = {
+        "compared_with_live": record.live_version is not None,
+        "customers_only_candidate": len(members["candidate"] - members["live"]),
+        "customers_only_live": len(members["live"] - members["candidate"]),
+        "transactions_flagged": len(flagged["candidate"]),
+        "transactions_flagged_live": len(flagged["live"]),
+        "transactions_flagged_both": len(flagged["candidate"] & flagged["live"]),
+        "samples": [
+            {"members": list(f.members), "explanation": f.explanation}
+            for f in found["candidate"][:20]
+        ],
+    }

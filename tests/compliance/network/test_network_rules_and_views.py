@@ -99,3 +99,21 @@ def test_the_case_page_shows_the_network_and_every_ring_member(
     assert "Ring members named by this case" in page
     for member in ring:
         assert member.external_id in page
+
+
+def test_a_network_rule_version_is_backtested_over_the_stored_graph():
+    from compliance.monitoring.services import backtests
+
+    ring = _ring(n=6)
+    rule = Rule.objects.get(code="PK-NET-COLLECTOR")
+    stricter = rule_services.add_rule_version(
+        rule=rule, actor=ACTOR, params={"min_customers": 10, "window_hours": 168}
+    )
+    record = backtests.request_backtest(
+        version=stricter, date_from=T0 - hours(24), date_to=T0 + hours(48), actor=ACTOR
+    )
+    done = backtests.run_backtest(backtest_id=record.pk)
+    assert done.status == "done", done.error
+    assert (done.hits, done.customers) == (0, 0)  # ten payers needed, six paid
+    assert (done.live_hits, done.live_customers) == (1, len(ring))
+    assert done.results["customers_only_live"] == len(ring)
