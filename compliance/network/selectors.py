@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.db.models import Q
+
 from compliance.network import conf
 from compliance.network.identifiers import Kind
 from compliance.network.models import Link, LinkKey, MoneyFlow, RingMember
@@ -211,12 +213,17 @@ def key_views(key_ids: Iterable[int]) -> list[KeyView]:
     ]
 
 
-def flows_on_keys(key_ids: Iterable[int], start: datetime, end: datetime) -> list[FlowView]:
+def flows_on_keys(
+    key_ids: Iterable[int], start: datetime, end: datetime, *, min_holders: int = 1
+) -> list[FlowView]:
+    """Payments to and from the keys within ``[start, end]``, for keys held by at least
+    ``min_holders`` customers (and fewer than a super-node's)."""
     cap = conf.super_node_holders()
     return _flows(
         MoneyFlow.objects.filter(
             key_id__any=list(key_ids),
             key__holders__lt=cap,
+            key__holders__gte=min_holders,
             occurred_at__gte=start,
             occurred_at__lte=end,
         )
@@ -262,8 +269,13 @@ def flows_around(
     """Money flows within ``[start, end]`` reachable from the customers through up to
     ``depth`` customers (through external keys and customer-to-customer payments)."""
     cap = conf.super_node_holders()
+    # A circle through an external key needs two customers on it; a payment straight to
+    # another customer is an edge whatever the key's holders.
     window = MoneyFlow.objects.filter(
-        occurred_at__gte=start, occurred_at__lte=end, key__holders__lt=cap
+        Q(key__holders__gte=2) | Q(key__kind=Kind.CUSTOMER),
+        occurred_at__gte=start,
+        occurred_at__lte=end,
+        key__holders__lt=cap,
     )
     flows: dict[str, FlowView] = {}
     customers, seen_customers, seen_keys = set(customer_ids), set(), set()

@@ -16,6 +16,7 @@ named in the explanation.
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -134,7 +135,11 @@ def find(touched: Touched, rules: list[LoadedRule]) -> list[tuple[LoadedRule, Ne
     if fans and flow_keys and flow_times:
         span = _largest(fans, "window", timedelta(0))
         start, end = flow_times[0] - span, flow_times[-1] + span
-        flows = selectors.flows_on_keys(flow_keys, start, end)
+        # A counterparty fewer customers ever paid than any rule needs cannot fire: skipped in
+        # SQL (most keys are a customer's own wallet or IBAN, with one holder).
+        fewest = min(r.runnable.min_customers for r in fans)
+        flows = selectors.flows_on_keys(flow_keys, start, end, min_holders=fewest)
+        flow_keys = {f.key_id for f in flows}
         kinds = {k for r in fans for k in r.runnable.link_kinds}
         customer_keys = selectors.identifier_keys({f.customer_id for f in flows}, kinds)
         keys = selectors.key_views(flow_keys)
@@ -146,8 +151,11 @@ def find(touched: Touched, rules: list[LoadedRule]) -> list[tuple[LoadedRule, Ne
             }
             for r in fans
         }
+        by_key: dict[int, list] = defaultdict(list)
+        for f in flows:
+            by_key[f.key_id].append(f)
         for key in keys:
-            on_key = [f for f in flows if f.key_id == key.id]
+            on_key = by_key[key.id]
             for r in fans:
                 own = ties[r.rule_id + str(r.is_shadow)]
                 pending.append((r, r.runnable.find(key, on_key, own, _Names())))
