@@ -33,7 +33,7 @@ def max_hops() -> int:
 
 def max_nodes() -> int:
     """A neighbourhood stops growing at this many nodes and says it was truncated."""
-    return _int("NETWORK_MAX_NODES", 500)
+    return _int("NETWORK_MAX_NODES", 250)
 
 
 def drawn_nodes() -> int:

@@ -10,9 +10,11 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from compliance.monitoring.models import Transaction
+from compliance.network.models import MoneyFlow
 from compliance.network.services import graph, rules
 from compliance.network.services.rules import RunOutcome
 from kyc.models import Customer
@@ -38,7 +40,14 @@ def catch_up(*, window: timedelta = CATCH_UP_WINDOW) -> int:
     for start in range(0, len(customers), CATCH_UP_BATCH):
         update_customers(customers[start : start + CATCH_UP_BATCH])
     seen += len(customers)
-    txs = list(Transaction.objects.filter(created_at__gte=since).values_list("id", flat=True))
+    # A payment already has its flow row: only those without one (or with no counterparty,
+    # whose device and IP links are cheap to redo) are taken again.
+    txs = list(
+        Transaction.objects.filter(created_at__gte=since)
+        .exclude(Exists(MoneyFlow.objects.filter(transaction_id=OuterRef("pk"))))
+        .filter(~Q(counterparty_key="") | ~Q(device_id="") | Q(ip_address__isnull=False))
+        .values_list("id", flat=True)
+    )
     for start in range(0, len(txs), CATCH_UP_BATCH):
         update_transactions(txs[start : start + CATCH_UP_BATCH])
     return seen + len(txs)

@@ -48,3 +48,15 @@ def test_ring_paying_one_wallet_raises_one_collector_alert_naming_every_member(
     shared = Alert.objects.get(typology="SHARED_IDENTIFIER")
     # Both alerts about the ring sit on the same member, so cases put them in one case.
     assert shared.customer_id == alert.customer_id
+
+
+def test_catch_up_records_what_a_lost_signal_left_out():
+    ring = [customer(onboarding_device_id="dev-lost") for _ in range(2)]
+    for i, member in enumerate(ring):
+        ingest(payment(member, T0 + hours(i)))  # no on-commit callbacks: the signal is lost
+    assert not MoneyFlow.objects.exists()
+    assert services.catch_up() >= 4
+    assert MoneyFlow.objects.count() == 2
+    assert LinkKey.objects.get(kind="device").holders == 2
+    services.catch_up()  # again: nothing changes
+    assert MoneyFlow.objects.count() == 2
