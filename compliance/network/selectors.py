@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from compliance.network import conf
 from compliance.network.identifiers import Kind
@@ -285,9 +285,22 @@ def flows_around(
             break
         seen_customers |= fresh
         got = _flows(window.filter(customer_id__any=list(fresh)))
-        keys = {f.key_id for f in got} - seen_keys
+        keys = {f.key_id for f in got if not f.key_customer_id} - seen_keys
         seen_keys |= keys
-        got += _flows(window.filter(key_id__any=list(keys))) if keys else []
+        # Value passes through an external key only if it both received and paid within the
+        # window: a merchant's wallet that only receives is a dead end, however many pay it.
+        passing = (
+            set(
+                window.filter(key_id__any=list(keys))
+                .values("key_id")
+                .annotate(directions=Count("direction", distinct=True))
+                .filter(directions=2)
+                .values_list("key_id", flat=True)
+            )
+            if keys
+            else set()
+        )
+        got += _flows(window.filter(key_id__any=list(passing))) if passing else []
         for f in got:
             flows.setdefault(f.transaction_id, f)
         customers = {f.customer_id for f in flows.values()} | {
