@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "compliance.cases",
     "compliance.travel_rule",
     "compliance.workspace",
+    "compliance.network",
     "reporting",
 ]
 
@@ -266,6 +267,8 @@ CELERY_TASK_ROUTES = {
     "compliance.screening.*": {"queue": "screening"},
     "compliance.onboarding.*": {"queue": "screening"},
     "compliance.monitoring.*": {"queue": "monitoring"},
+    # The customer network follows monitoring's intake, on the workers that serve it.
+    "compliance.network.*": {"queue": "monitoring"},
     "reporting.*": {"queue": "reports"},
     "core.webhooks.*": {"queue": "webhooks"},
 }
@@ -302,6 +305,8 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-rescreens": {"task": "compliance.screening.sweep_rescreens", "schedule": 300.0},
     "sweep-backtests": {"task": "compliance.monitoring.sweep_backtests", "schedule": 300.0},
     "sweep-lost-drafts": {"task": "reporting.sweep_lost_drafts", "schedule": 300.0},
+    # Customers and transactions whose network update was lost still reach the graph.
+    "network-catch-up": {"task": "compliance.network.catch_up", "schedule": 600.0},
     "open-due-reviews": {"task": "kyc.open_due_reviews", "schedule": crontab(minute=15, hour=1)},
     "generate-ctrs": {"task": "reporting.generate_ctrs", "schedule": crontab(minute=0, hour="*")},
     # A real goAML adapter answers later; poll for acknowledgements and rejections.

@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("compliance.monitoring.api.urls")),
     path("", include("compliance.cases.api.urls")),
     path("", include("compliance.travel_rule.api.urls")),
+    path("", include("compliance.network.api.urls")),
     path("", include("reporting.api.urls")),
 ]
 

@@ -181,6 +181,10 @@ class Customer(EncryptedIdNumber, PublicModel):
     registered_address = models.JSONField(default=dict, blank=True)
     business_activity = models.CharField(max_length=200, blank=True)
 
+    # The onboarding session (API.md): link keys for the customer network, not profile data.
+    onboarding_device_id = models.CharField(max_length=200, blank=True)
+    onboarding_ip_address = models.GenericIPAddressField(null=True, blank=True)
+
     # Idempotency: SHA-256 of the normalized creation request (a retry must match it).
     request_hash = models.CharField(max_length=64, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1)

@@ -1,5 +1,6 @@
 """Events kyc announces; higher apps (compliance) subscribe. Sent after the commit.
 
+- ``customer_created(customer_id)``: a new customer (with its onboarding device and IP) exists.
 - ``customer_submitted(customer_id)``: the customer asked to be verified (start the assessment).
 - ``customer_profile_changed(customer_id, changed_fields)``: a new profile version exists
   (``changed_fields`` is a sorted list of field names; rescreen if a screened field changed).
@@ -13,6 +14,7 @@
 
 from django.dispatch import Signal
 
+customer_created = Signal()
 customer_submitted = Signal()
 customer_profile_changed = Signal()
 wallet_registered = Signal()

@@ -8,6 +8,7 @@ Each ``normalize_*`` / ``check_*`` function returns the normalized value or rais
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Callable, Mapping
 from datetime import date
@@ -124,6 +125,33 @@ def normalize_id_number(id_type: str, value: str, nationality: str = "") -> str:
     if id_type == IdType.FOREIGN_ID:
         return normalize_foreign_id(value)
     raise InvalidValue(f"Unknown ID type {id_type!r}.")
+
+
+# The longest device id accepted (onboarding and transactions); longer is refused, not cut.
+DEVICE_ID_MAX_LENGTH = 200
+
+
+def clean_ip_address(value: Any) -> str | None:
+    """The canonical text of an IPv4 or IPv6 address; ``None`` when blank."""
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str):
+        raise InvalidValue("Not a valid IPv4 or IPv6 address.")
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        raise InvalidValue("Not a valid IPv4 or IPv6 address.") from None
+
+
+def clean_device_id(value: Any) -> str:
+    if value in (None, ""):
+        return ""
+    if not isinstance(value, str):
+        raise InvalidValue("Must be a string.")
+    value = value.strip()
+    if len(value) > DEVICE_ID_MAX_LENGTH:
+        raise InvalidValue(f"At most {DEVICE_ID_MAX_LENGTH} characters.")
+    return value
 
 
 def normalize_mobile(value: str, region: str = "PK") -> str:

@@ -149,7 +149,7 @@ class NewVersionForm(forms.ModelForm):
                 severity=latest.severity,
                 blocking=latest.blocking,
             )
-        if self.instance.kind == Rule.Kind.TEMPLATE:
+        if self.instance.kind != Rule.Kind.EXPRESSION:
             del self.fields["expression"]
         else:
             del self.fields["params"]
@@ -302,7 +302,7 @@ class RuleAdmin(NoDeleteAdmin):
                 ("Definition", {"fields": ["template", "expression", "params"]}),
                 ("Version 1", {"fields": ["severity", "blocking", "note"]}),
             ]
-        editable = ["params"] if obj.kind == Rule.Kind.TEMPLATE else ["expression"]
+        editable = ["params"] if obj.kind != Rule.Kind.EXPRESSION else ["expression"]
         return [
             (None, {"fields": list(self.readonly_fields[:8])}),
             (

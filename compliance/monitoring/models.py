@@ -134,6 +134,7 @@ class Rule(PublicModel):
     class Kind(models.TextChoices):
         TEMPLATE = "template", "Typology template"
         EXPRESSION = "expression", "CEL expression"
+        NETWORK = "network", "Network typology (customer graph)"
 
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"

@@ -25,6 +25,28 @@ logger = logging.getLogger(__name__)
 EXPRESSION_PARAMS = ("score",)
 
 
+@dataclass(frozen=True)
+class Engine:
+    """Rules of a kind that does not run per transaction (network typologies run over the
+    customer graph). Their app registers how to build and describe them at start-up; they are
+    versioned, approved and shadowed like any rule but never loaded by ``live_rules``."""
+
+    build: Any  # (template, params) -> runnable; raises RuleDefinitionError
+    param_schema: Any  # (template) -> dict, {} when unknown
+    backtest: Any = None  # (backtest) -> None: fills the Backtest's figures over stored data
+
+
+_engines: dict[str, Engine] = {}
+
+
+def register_engine(kind: str, engine: Engine) -> None:
+    _engines[kind] = engine
+
+
+def engine_for(kind: str) -> Engine | None:
+    return _engines.get(kind)
+
+
 class RuleDefinitionError(ValueError):
     """A rule definition the engine refuses; ``errors`` maps a field to messages."""
 
@@ -63,6 +85,8 @@ def build_runnable(
 ) -> Runnable:
     """The engine rule for a definition, or ``RuleDefinitionError`` saying what is wrong."""
     params = dict(params or {})
+    if kind in _engines:
+        return _engines[kind].build(template, params)
     if kind == Rule.Kind.TEMPLATE:
         try:
             return registry.build_rule(template, params)
@@ -95,6 +119,9 @@ def param_schema(template: str) -> dict[str, Any]:
     try:
         cls: type[Typology] = registry.typology_class(template)
     except registry.UnknownTypology:
+        for engine in _engines.values():
+            if schema := engine.param_schema(template):
+                return schema
         return {}
     return cls.param_schema()
 
@@ -132,7 +159,9 @@ def live_rules(*, max_age: float = 0.0) -> list[LoadedRule]:
 
 def _load_live_rules() -> list[LoadedRule]:
     rows = list(
-        Rule.objects.exclude(status=Rule.Status.DISABLED).values_list(
+        Rule.objects.exclude(status=Rule.Status.DISABLED)
+        .filter(kind__in=(Rule.Kind.TEMPLATE, Rule.Kind.EXPRESSION))
+        .values_list(
             "id",
             "code",
             "name",

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.template.response import TemplateResponse
 
+from compliance.network.drawing import customer_panel as network_panel
 from compliance.workspace import panels, selectors
 from kyc.selectors import CustomerNotFound, get_customer
 
@@ -34,5 +35,11 @@ def customer_360(request: HttpRequest, pk) -> TemplateResponse:
         "title": f"{customer.display_name}: 360",
         "subtitle": customer.external_id,
         **panels.customer_360(request.user, view),
+        **network_panel(str(customer.pk), _hops(request)),
     }
     return TemplateResponse(request, "workspace/customer_360.html", context)
+
+
+def _hops(request: HttpRequest) -> int | None:
+    value = request.GET.get("hops", "")
+    return int(value) if value.isdigit() else None

@@ -15,6 +15,7 @@ from kyc.models import (
     IdentityVerification,
     RiskLevel,
 )
+from kyc.validation import DEVICE_ID_MAX_LENGTH
 from kyc.vocabularies import (
     OCCUPATION_ALIASES,
     SOURCE_OF_FUNDS_ALIASES,
@@ -152,13 +153,29 @@ class CustomerInSerializer(StrictFieldsMixin, serializers.Serializer):
         required=False,
         help_text="Every natural person owning 25% or more; ownership may not exceed 100%.",
     )
+    # The onboarding session: links the customer to others onboarded from the same device/IP.
+    device_id = serializers.CharField(
+        max_length=DEVICE_ID_MAX_LENGTH,
+        required=False,
+        allow_blank=True,
+        help_text=f"The onboarding session's device id, at most {DEVICE_ID_MAX_LENGTH} "
+        "characters (longer is a 400).",
+    )
+    ip_address = serializers.IPAddressField(
+        required=False,
+        allow_blank=True,
+        help_text="The onboarding session's IPv4 or IPv6 address (a malformed one is a 400).",
+    )
 
 
 class CustomerPatchSerializer(CustomerInSerializer):
-    """Any profile field; ``external_id`` and ``customer_type`` cannot change."""
+    """Any profile field; ``external_id`` and ``customer_type`` cannot change. The onboarding
+    session's ``device_id`` and ``ip_address`` are given once, at creation."""
 
     external_id = serializers.CharField(max_length=100, required=False)
     customer_type = serializers.ChoiceField(choices=CustomerType.choices, required=False)
+    device_id = None
+    ip_address = None
 
 
 class LimitsSerializer(serializers.Serializer):

@@ -26,7 +26,7 @@ from kyc import validation
 from kyc.models import BeneficialOwner, Customer, CustomerVersion
 from kyc.services.decisions import IDENTITY_FIELDS, reverify_identity
 from kyc.services.locks import copy_state, lock_customer
-from kyc.signals import customer_profile_changed
+from kyc.signals import customer_created, customer_profile_changed
 from kyc.vocabularies import NADRA_ID_TYPES, CustomerType
 
 Status = Customer.Status
@@ -46,6 +46,8 @@ ENTITY_FIELDS = (
     "is_us_person", "tax_residencies", "beneficial_owners",
 )  # fmt: skip
 IMMUTABLE_FIELDS = ("external_id", "customer_type")
+# Given once with the creation request; not profile data (not versioned, not fingerprinted).
+SESSION_FIELDS = ("device_id", "ip_address")
 OWNER_FIELDS = (
     "full_name", "id_type", "date_of_birth", "nationality", "ownership_pct", "is_pep_declared",
 )  # fmt: skip
@@ -262,12 +264,22 @@ def create_customer(*, actor: Actor, data: Mapping[str, Any]) -> Customer:
 def get_or_create_customer(*, actor: Actor, data: Mapping[str, Any]) -> tuple[Customer, bool]:
     """Idempotent create: the same ``external_id`` with the same (normalized) body returns the
     existing customer and ``False``; with a different body it is a ``Conflict``."""
+    session = {name: data.get(name) or "" for name in SESSION_FIELDS}
+    data = {k: v for k, v in data.items() if k not in SESSION_FIELDS}
     external_id = str(data.get("external_id") or "").strip()
     customer_type = data.get("customer_type") or CustomerType.INDIVIDUAL
     problems: dict[str, list[str]] = {}
     if not external_id:
         problems["external_id"] = ["This field is required."]
     problems |= _foreign_fields(customer_type, data)
+    for name, clean in (
+        ("device_id", validation.clean_device_id),
+        ("ip_address", validation.clean_ip_address),
+    ):
+        try:
+            session[name] = clean(session[name]) or ""
+        except validation.InvalidValue as exc:
+            problems[name] = [str(exc)]
     try:
         cleaned = _clean(customer_type, data)
     except ValidationFailed as exc:
@@ -283,7 +295,7 @@ def get_or_create_customer(*, actor: Actor, data: Mapping[str, Any]) -> tuple[Cu
         raise _duplicate_conflict(duplicate)
     try:
         with transaction.atomic():
-            customer = _insert(actor, external_id, customer_type, cleaned, fingerprint)
+            customer = _insert(actor, external_id, customer_type, cleaned, fingerprint, session)
     except IntegrityError:
         # A concurrent request won the race on external_id or the ID number: answer as if
         # it had committed first.
@@ -310,7 +322,12 @@ def _replay(external_id: str, fingerprint: str) -> Customer | None:
 
 
 def _insert(
-    actor: Actor, external_id: str, customer_type: str, cleaned: dict[str, Any], fingerprint: str
+    actor: Actor,
+    external_id: str,
+    customer_type: str,
+    cleaned: dict[str, Any],
+    fingerprint: str,
+    session: Mapping[str, str],
 ) -> Customer:
     customer = Customer(
         external_id=external_id,
@@ -319,6 +336,8 @@ def _insert(
         status=Status.DRAFT,
         status_changed_at=timezone.now(),
         version=1,
+        onboarding_device_id=session.get("device_id", ""),
+        onboarding_ip_address=session.get("ip_address") or None,
     )
     _apply(customer, cleaned)
     customer.save()
@@ -328,6 +347,8 @@ def _insert(
     changes = {k: [None, v] for k, v in snapshot.items() if v not in (None, "", [], {}, False)}
     _write_version(customer, actor=actor, changes=changes, snapshot=snapshot)
     audit.record(actor=actor, action="customer.created", obj=customer, after=snapshot)
+    customer_id = customer.pk
+    transaction.on_commit(lambda: customer_created.send(Customer, customer_id=customer_id))
     return customer
 
 

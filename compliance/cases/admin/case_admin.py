@@ -27,6 +27,7 @@ from compliance.cases.models import (
     Decision,
 )
 from compliance.cases.sla import SlaStatus
+from compliance.network import drawing as network_drawing
 from core.actors import Actor
 from core.admin import NoDeleteAdmin
 from core.errors import DomainError
@@ -349,6 +350,7 @@ class CaseAdmin(StepsMixin, NoDeleteAdmin):
             },
         ),
         ("Investigation", {"fields": ("summary", "narrative")}),
+        ("Network", {"fields": ("network_view",), "classes": ("collapse",)}),
         ("Closure", {"fields": (("closed_at", "closed_by"), "closing_reason")}),
     )
     readonly_fields = (
@@ -368,6 +370,7 @@ class CaseAdmin(StepsMixin, NoDeleteAdmin):
         "closed_at",
         "closed_by",
         "closing_reason",
+        "network_view",
     )
     inlines = [
         AlertInline,
@@ -405,6 +408,11 @@ class CaseAdmin(StepsMixin, NoDeleteAdmin):
             _admin_link(customer, f"{customer.display_name} ({customer.external_id})"),
             reverse("workspace:customer-360", args=[customer.pk]),
         )
+
+    @admin.display(description="Customer network")
+    def network_view(self, obj):
+        alert_ids = list(obj.alert_links.values_list("alert_id", flat=True))
+        return network_drawing.case_panel(str(obj.customer_id), alert_ids)
 
     @admin.display(description="Customer status")
     def customer_status(self, obj):

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from compliance.monitoring import dispatch, selectors
 from compliance.monitoring.models import Backtest, Rule, RuleVersion, Transaction
-from compliance.monitoring.rulebook import build_version
+from compliance.monitoring.rulebook import build_version, engine_for
 from compliance.monitoring.sanctions import ScreeningSanctions
 from compliance.monitoring.typologies.base import EvaluationContext
 from compliance.monitoring.typologies.evaluation import evaluate_all, required_lookback
@@ -91,6 +91,10 @@ def run_backtest(*, backtest_id) -> Backtest:
 
 def _run(backtest: Backtest) -> None:
     rule: Rule = backtest.rule_version.rule
+    engine = engine_for(rule.kind)
+    if engine is not None and engine.backtest is not None:
+        engine.backtest(backtest)  # rules that run over other data than one customer's history
+        return
     candidates = [("candidate", build_version(backtest.rule_version, rule))]
     if backtest.live_version is not None:
         candidates.append(("live", build_version(backtest.live_version, rule)))

@@ -23,6 +23,7 @@ from compliance.monitoring import conf, dispatch, selectors
 from compliance.monitoring.intake import TransactionInput, parse_transaction
 from compliance.monitoring.models import Transaction
 from compliance.monitoring.services.holds import consume_posted
+from compliance.monitoring.signals import transactions_stored
 from core import pii
 from core.actors import Actor
 from core.errors import Conflict, ValidationFailed
@@ -133,6 +134,7 @@ def enqueue_evaluation(transaction_ids: Sequence) -> int:
 def _enqueue_on_commit(ids: list) -> None:
     if ids:
         transaction.on_commit(lambda: enqueue_evaluation(ids))
+        transaction.on_commit(lambda: transactions_stored.send(Transaction, transaction_ids=ids))
 
 
 def _existing_answer(data: TransactionInput, digest: str) -> Ingested | None:
