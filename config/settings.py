@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "compliance.monitoring",
     "compliance.cases",
     "compliance.workspace",
+    "compliance.rule_quality",
     "reporting",
 ]
 
@@ -231,6 +232,7 @@ CELERY_TASK_ROUTES = {
     "compliance.screening.*": {"queue": "screening"},
     "compliance.onboarding.*": {"queue": "screening"},
     "compliance.monitoring.*": {"queue": "monitoring"},
+    "compliance.rule_quality.*": {"queue": "monitoring"},
     "reporting.*": {"queue": "reports"},
     "core.webhooks.*": {"queue": "webhooks"},
 }
@@ -255,6 +257,8 @@ CELERY_BEAT_SCHEDULE = {
     # A real goAML adapter answers later; poll for acknowledgements and rejections.
     "fetch-filing-outcomes": {"task": "reporting.fetch_outcomes", "schedule": 900.0},
     "report-deadlines": {"task": "reporting.alert_overdue", "schedule": crontab(minute=30)},
+    # Labels a lost signal missed, then the pre-aggregated rule-quality figures.
+    "refresh-rule-quality": {"task": "compliance.rule_quality.refresh", "schedule": 600.0},
     "import-watchlists": {
         "task": "compliance.screening.import_scheduled_lists",
         "schedule": crontab(minute=0, hour="*/6"),

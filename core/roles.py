@@ -9,7 +9,16 @@ from __future__ import annotations
 
 ANALYST, MLRO, REGULATOR, AUDITOR, ADMIN = "Analyst", "MLRO", "Regulator", "Auditor", "Admin"
 ROLES = (ANALYST, MLRO, REGULATOR, AUDITOR, ADMIN)
-DOMAIN_APPS = ("core", "kyc", "compliance", "screening", "monitoring", "cases", "reporting")
+DOMAIN_APPS = (
+    "core",
+    "kyc",
+    "compliance",
+    "screening",
+    "monitoring",
+    "cases",
+    "rule_quality",
+    "reporting",
+)
 
 # Per role: (app_label, model or "*", actions). Models not listed get nothing beyond view.
 ROLE_GRANTS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {

@@ -27,7 +27,7 @@ from typing import Any
 from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
-from compliance.monitoring import conf, rulebook, selectors
+from compliance.monitoring import conf, hooks, rulebook, selectors
 from compliance.monitoring.models import Alert, AlertTransaction, Transaction
 from compliance.monitoring.rulebook import LoadedRule
 from compliance.monitoring.sanctions import ScreeningSanctions
@@ -149,7 +149,9 @@ def _evaluate(ids: list, now: datetime, rules: list | None) -> BatchOutcome:
                 ):
                     ctr_due.append(tx.id)
         lap("rules")
+        held = hooks.hold_back(list(episodes.values()), {tx.id: tx for tx in txs})
         created, extended, alerts_by_tx = _store(list(episodes.values()), now)
+        hooks.after_store(created, held)
         lap("alerts")
         _announce(txs, created, alerts_by_tx, ctr_due)
     lap("commit")
