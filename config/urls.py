@@ -11,6 +11,7 @@ api_v1 = [
     path("", include("compliance.screening.api.urls")),
     path("", include("compliance.monitoring.api.urls")),
     path("", include("compliance.cases.api.urls")),
+    path("", include("compliance.rule_quality.api.urls")),
     path("", include("reporting.api.urls")),
 ]
 

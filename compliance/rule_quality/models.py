@@ -90,6 +90,8 @@ class QualityPeriod(models.Model):
     computed_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = "rule quality figure"
+        verbose_name_plural = "rule quality"
         indexes = [
             models.Index(fields=["period", "rule", "period_start"], name="rq_period_lookup"),
         ]

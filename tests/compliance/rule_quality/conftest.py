@@ -107,3 +107,22 @@ def days_ago():
         return timezone.now() - timedelta(days=days)
 
     return at
+
+
+@pytest.fixture
+def client_for(db):
+    """``client_for(user)``: a logged-in admin client; two-factor verified for MLROs."""
+    from django.test import Client
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    def make(user) -> Client:
+        client = Client()
+        client.force_login(user)
+        if user.groups.filter(name__in=["MLRO", "Admin"]).exists():
+            device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+            session = client.session
+            session["otp_device_id"] = device.persistent_id
+            session.save()
+        return client
+
+    return make
