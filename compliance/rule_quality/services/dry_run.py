@@ -74,7 +74,7 @@ def locate(expression: str, message: str) -> tuple[int | None, int | None]:
     place the unknown name appears."""
     found = _POSITION.search(message)
     if found:
-        return int(found.group(1)), int(found.group(2)) + 1  # the parser counts from 0
+        return int(found.group(1)), int(found.group(2))
     named = _NAMED.search(message)
     if named:
         name = named.group(2).split(",")[0]
