@@ -7,6 +7,7 @@ class RuleQualityConfig(AppConfig):
     verbose_name = "Rule quality"
 
     def ready(self) -> None:
-        from compliance.rule_quality import receivers
+        from compliance.rule_quality import receivers, tasks
 
         receivers.connect()
+        tasks.register()

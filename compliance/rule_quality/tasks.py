@@ -19,4 +19,6 @@ def run_tuning(run_id: str) -> str:
     return tuning.run_tuning(run_id=run_id).status
 
 
-tuning.register_enqueue(lambda run_id: run_tuning.delay(run_id))
+def register() -> None:
+    """Called at start-up: the tuning service queues runs through this module."""
+    tuning.register_enqueue(lambda run_id: run_tuning.delay(run_id))
