@@ -151,6 +151,8 @@ class PrecisionFloorAdmin(admin.ModelAdmin):
 class TuningRunAdmin(ReadOnlyAdmin):
     list_display = ("__str__", "status", "progress", "created_at", "requested_by_label")
     list_filter = ("status",)
+    fields = ("rule_version", "grid", "date_from", "date_to", "status", "suggested",
+              "requested_by_label", "started_at", "finished_at", "error")  # fmt: skip
     change_form_template = "rule_quality/tuning_run.html"
 
     @admin.display(description="Progress")
