@@ -28,6 +28,7 @@ ROLE_GRANTS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
         # The risk model (factors, country lists, bands) is the MLRO's to change.
         ("compliance", "onboardingassessment", ("add", "change")),
         ("screening", "screeninghit", ("add", "change")),
+        ("rule_quality", "suppression", ("add", "change")),
         ("monitoring", "alert", ("add", "change")),
         ("cases", "case", ("add", "change")),
         ("cases", "casenote", ("add", "change")),
