@@ -99,7 +99,6 @@ class QualityDashboardAdmin(admin.ModelAdmin):
     def changelist_view(self, request: HttpRequest, extra_context=None):
         wanted = _filters(request)
         rows = selectors.quality_rows(**wanted)
-        rule_ids = {r.rule_code: r.rule_id for r in rows}
         trend = selectors.trend(period="week", rule_code=wanted["rule_code"])
         query = request.GET.urlencode()
         return page(
@@ -114,7 +113,7 @@ class QualityDashboardAdmin(admin.ModelAdmin):
             trend_chart=reports.trend_chart(trend, title="Alerts and true positives per week"),
             precision_chart=reports.precision_chart(rows, href=lambda r: f"?rule={r.rule_code}"),
             export_url=reverse("admin:rule_quality_export") + (f"?{query}" if query else ""),
-            rule_ids=rule_ids,
+            rules=Rule.objects.order_by("code").only("id", "code", "name", "status"),
         )
 
     def export_csv(self, request: HttpRequest) -> HttpResponse:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -114,13 +115,15 @@ def definition(
         raise DefinitionProblem(errors, line, column, _excerpt(expression, line, column)) from None
 
 
-def _context(customer, history) -> EvaluationContext:
+def _context(customer, history, *, countries=None, sanctions=None) -> EvaluationContext:
     return EvaluationContext(
         customer=customer,
         history=history,
         now=timezone.now(),
-        high_risk_countries=monitoring_selectors.high_risk_countries(),
-        sanctions=ScreeningSanctions(),
+        high_risk_countries=monitoring_selectors.high_risk_countries()
+        if countries is None
+        else countries,
+        sanctions=sanctions or ScreeningSanctions(),
     )
 
 
@@ -172,7 +175,9 @@ def on_customer(
     profiles = monitoring_selectors.customer_views([customer_id], history_from=start)
     histories = monitoring_selectors.histories([customer_id], start=start, end=date_to)
     history = histories.get(str(customer_id), ())
-    ctx = _context(profiles[str(customer_id)], history)
+    times = [t.occurred_at for t in history]
+    lookback = required_lookback([runnable])
+    countries, sanctions = monitoring_selectors.high_risk_countries(), ScreeningSanctions()
     result = DryRunResult()
     for tx in history:
         if tx.occurred_at < date_from:
@@ -181,6 +186,12 @@ def on_customer(
             result.truncated = True
             break
         result.evaluated += 1
+        # Each transaction sees exactly its own look-back, as in live evaluation.
+        lo = bisect_left(times, tx.occurred_at - lookback)
+        hi = bisect_right(times, tx.occurred_at)
+        ctx = _context(
+            profiles[str(customer_id)], history[lo:hi], countries=countries, sanctions=sanctions
+        )
         for _, finding in evaluate_all([("draft", runnable)], tx, ctx, on_error=_raise):
             result.findings.append(_finding(tx, finding))
     return result
