@@ -107,7 +107,7 @@ def _alerts(n: int, start) -> None:
               status_changed_at)
             SELECT gen_random_uuid(),
               %(start)s::timestamptz + (g * %(step)s::float8) * interval '1 second', now(),
-              c.ids[1 + (g * 7919 %% array_length(c.ids, 1))], r.typology, r.id,
+              c.ids[1 + (g::bigint * 7919 %% array_length(c.ids, 1))], r.typology, r.id,
               r.active_version_id, 'medium', 0.5,
               CASE WHEN g %% 2 = 0 THEN 'closed' WHEN g %% 7 = 0 THEN 'open' ELSE 'in_case' END,
               'bench alert', '{}', 'BENCH-A-' || g, false, 1, NULL
@@ -150,6 +150,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keep-db", action="store_true")
     parser.add_argument("--skip-backtest", action="store_true")
+    parser.add_argument(
+        "--skip-sweep", action="store_true", help="only the alerts, the figures and the pages"
+    )
     args = parser.parse_args()
     with isolated_run("rule_quality", broker=False, keep_database=args.keep_db):
         from django.contrib.auth import get_user_model
@@ -166,34 +169,35 @@ def main() -> None:
         print(f"Rule quality benchmark: {TRANSACTIONS:,} transactions, {ALERTS:,} alerts, "
               f"{CUSTOMERS:,} customers")  # fmt: skip
         seconds, _ = _timed(lambda: _customers(CUSTOMERS))
-        seconds, _ = _timed(lambda: _transactions(TRANSACTIONS, start))
-        print(f"  generated transactions in {seconds:.1f} s")
-        rule = Rule.objects.select_related("active_version").get(code="PK-LARGE-CASH-CTR")
-        window = {"date_from": start, "date_to": now + timedelta(seconds=1)}
+        if not args.skip_sweep:
+            seconds, _ = _timed(lambda: _transactions(TRANSACTIONS, start))
+            print(f"  generated transactions in {seconds:.1f} s")
+            rule = Rule.objects.select_related("active_version").get(code="PK-LARGE-CASH-CTR")
+            window = {"date_from": start, "date_to": now + timedelta(seconds=1)}
 
-        run = TuningRun.objects.create(
-            rule_version=rule.active_version, grid={"threshold_pkr": ["2000000"]},
-            requested_by_label="bench", **window,
-        )  # fmt: skip
-        seconds, run = _timed(lambda: tuning.run_tuning(run_id=run.pk))
-        point = run.results[0] if run.results else {}
-        print(f"  one sweep point (LARGE_CASH, threshold 2M) over {TRANSACTIONS:,} transactions: "
-              f"{seconds:.1f} s ({run.status}; {point.get('alerts')} would-be alerts, "
-              f"{run.progress_total:,} customers)")  # fmt: skip
-        run = TuningRun.objects.create(
-            rule_version=rule.active_version,
-            grid={"threshold_pkr": ["1000000", "1500000", "2000000", "2500000", "3000000"]},
-            requested_by_label="bench", **window,
-        )  # fmt: skip
-        seconds, run = _timed(lambda: tuning.run_tuning(run_id=run.pk))
-        print(f"  five sweep points in one pass: {seconds:.1f} s ({run.status})")
-        if not args.skip_backtest:
-            backtest = Backtest.objects.create(
-                rule_version=rule.active_version, requested_by_label="bench", **window
-            )
-            seconds, backtest = _timed(lambda: backtests.run_backtest(backtest_id=backtest.pk))
-            print(f"  backtest (candidate only, no live to compare) over the same history: "
-                  f"{seconds:.1f} s ({backtest.status}, {backtest.hits} hits)")  # fmt: skip
+            run = TuningRun.objects.create(
+                rule_version=rule.active_version, grid={"threshold_pkr": ["2000000"]},
+                requested_by_label="bench", **window,
+            )  # fmt: skip
+            seconds, run = _timed(lambda: tuning.run_tuning(run_id=run.pk))
+            point = run.results[0] if run.results else {}
+            print(f"  one sweep point (LARGE_CASH, threshold 2M) over {TRANSACTIONS:,} transactions: "
+                  f"{seconds:.1f} s ({run.status}; {point.get('alerts')} would-be alerts, "
+                  f"{run.progress_total:,} customers)")  # fmt: skip
+            run = TuningRun.objects.create(
+                rule_version=rule.active_version,
+                grid={"threshold_pkr": ["1000000", "1500000", "2000000", "2500000", "3000000"]},
+                requested_by_label="bench", **window,
+            )  # fmt: skip
+            seconds, run = _timed(lambda: tuning.run_tuning(run_id=run.pk))
+            print(f"  five sweep points in one pass: {seconds:.1f} s ({run.status})")
+            if not args.skip_backtest:
+                backtest = Backtest.objects.create(
+                    rule_version=rule.active_version, requested_by_label="bench", **window
+                )
+                seconds, backtest = _timed(lambda: backtests.run_backtest(backtest_id=backtest.pk))
+                print(f"  backtest (candidate only, no live to compare) over the same history: "
+                      f"{seconds:.1f} s ({backtest.status}, {backtest.hits} hits)")  # fmt: skip
 
         seconds, _ = _timed(lambda: _alerts(ALERTS, start))
         print(f"  generated {ALERTS:,} alerts (half labelled) in {seconds:.1f} s")
