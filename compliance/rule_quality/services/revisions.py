@@ -9,6 +9,7 @@ from typing import Any
 
 from compliance.monitoring import services as monitoring_services
 from compliance.monitoring.models import RuleVersion
+from compliance.monitoring.rulebook import RuleDefinitionError, build_version
 from compliance.rule_quality.services.common import require_reason
 from core.actors import Actor
 from core.errors import ValidationFailed
@@ -43,13 +44,25 @@ def diff(left: RuleVersion, right: RuleVersion) -> list[DiffRow]:
         DiffRow("severity", left.severity, right.severity),
         DiffRow("blocking", _shown(left.blocking), _shown(right.blocking)),
     ]
-    for key in sorted(set(left.params) | set(right.params)):
+    left_params, right_params = _effective(left), _effective(right)
+    for key in sorted(set(left_params) | set(right_params)):
         rows.append(
-            DiffRow(f"params.{key}", _shown(left.params.get(key)), _shown(right.params.get(key)))
+            DiffRow(f"params.{key}", _shown(left_params.get(key)), _shown(right_params.get(key)))
         )
     rows.append(DiffRow("note", left.note, right.note))
     rows.append(DiffRow("approved", _approval(left), _approval(right)))
     return rows
+
+
+def _effective(version: RuleVersion) -> dict[str, Any]:
+    """The parameters the version runs with: a template's defaults filled in, so a version that
+    leaves a parameter out shows the default it gets rather than a blank."""
+    if not version.template:
+        return dict(version.params)
+    try:
+        return build_version(version, version.rule).to_params()
+    except RuleDefinitionError:
+        return dict(version.params)
 
 
 def _approval(version: RuleVersion) -> str:

@@ -118,6 +118,8 @@ def test_diff_and_restore_as_a_draft_that_needs_four_eyes(large_cash, staff_user
         "3000000",
     )
     assert rows["severity"].changed and not rows["template"].changed
+    # A parameter left to its default shows the default, not a blank.
+    assert not rows["params.group_window_hours"].changed
 
     with pytest.raises(ValidationFailed):
         revisions.restore_as_draft(version=v1, actor=Actor.for_user(maker), reason=" ")
