@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "compliance.travel_rule",
     "compliance.workspace",
     "compliance.network",
+    "compliance.rule_quality",
     "reporting",
 ]
 
@@ -269,6 +270,7 @@ CELERY_TASK_ROUTES = {
     "compliance.monitoring.*": {"queue": "monitoring"},
     # The customer network follows monitoring's intake, on the workers that serve it.
     "compliance.network.*": {"queue": "monitoring"},
+    "compliance.rule_quality.*": {"queue": "monitoring"},
     "reporting.*": {"queue": "reports"},
     "core.webhooks.*": {"queue": "webhooks"},
 }
@@ -319,6 +321,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "compliance.travel_rule.match_incoming",
         "schedule": 300.0,
     },
+    # Labels a lost signal missed, then the pre-aggregated rule-quality figures.
+    "refresh-rule-quality": {"task": "compliance.rule_quality.refresh", "schedule": 600.0},
     "import-watchlists": {
         "task": "compliance.screening.import_scheduled_lists",
         "schedule": crontab(minute=0, hour="*/6"),

@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("compliance.cases.api.urls")),
     path("", include("compliance.travel_rule.api.urls")),
     path("", include("compliance.network.api.urls")),
+    path("", include("compliance.rule_quality.api.urls")),
     path("", include("reporting.api.urls")),
 ]
 

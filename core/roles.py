@@ -10,8 +10,16 @@ from __future__ import annotations
 ANALYST, MLRO, REGULATOR, AUDITOR, ADMIN = "Analyst", "MLRO", "Regulator", "Auditor", "Admin"
 ROLES = (ANALYST, MLRO, REGULATOR, AUDITOR, ADMIN)
 DOMAIN_APPS = (
-    "core", "kyc", "compliance", "screening", "monitoring", "cases", "travel_rule", "reporting"
-)  # fmt: skip
+    "core",
+    "kyc",
+    "compliance",
+    "screening",
+    "monitoring",
+    "cases",
+    "travel_rule",
+    "rule_quality",
+    "reporting",
+)
 
 # Per role: (app_label, model or "*", actions). Models not listed get nothing beyond view.
 ROLE_GRANTS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
@@ -21,6 +29,7 @@ ROLE_GRANTS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
         # The risk model (factors, country lists, bands) is the MLRO's to change.
         ("compliance", "onboardingassessment", ("add", "change")),
         ("screening", "screeninghit", ("add", "change")),
+        ("rule_quality", "suppression", ("add", "change")),
         ("monitoring", "alert", ("add", "change")),
         ("cases", "case", ("add", "change")),
         ("cases", "casenote", ("add", "change")),

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from compliance.monitoring import hooks
 from compliance.monitoring.expressions import ExpressionError, ExpressionRule
 from compliance.monitoring.models import Rule, RuleVersion
 from compliance.monitoring.typologies import registry
@@ -179,13 +180,16 @@ def _load_live_rules() -> list[LoadedRule]:
             wanted.append((str(rule_id), code, name, typology, kind, active_id, is_shadow))
         if shadow_id is not None and shadow_id != active_id and status == Rule.Status.ACTIVE:
             wanted.append((str(rule_id), code, name, typology, kind, shadow_id, True))
+    # A challenger (shadow) version may run for a percentage of customers only.
+    percents = hooks.shadow_percentages() if any(w[6] for w in wanted) else {}
+    wanted = [(*w, percents.get(w[5], 100) if w[6] else 100) for w in wanted]
     key = tuple(sorted(wanted))
     cached = _cache.get(key)
     if cached is not None:
         return cached
     versions = {v.pk: v for v in RuleVersion.objects.filter(pk__in=[w[5] for w in wanted])}
     loaded = []
-    for rule_id, code, name, typology, kind, version_id, is_shadow in key:
+    for rule_id, code, name, typology, kind, version_id, is_shadow, percent in key:
         version = versions[version_id]
         try:
             runnable = build_runnable(
@@ -200,6 +204,8 @@ def _load_live_rules() -> list[LoadedRule]:
             # A stored version the engine no longer accepts must not stop every other rule.
             logger.error("rule %s v%s cannot run: %s", code, version.number, exc)
             continue
+        if percent < 100:
+            runnable = hooks.Sampled(runnable, percent)
         loaded.append(
             LoadedRule(
                 rule_id=rule_id,

@@ -12,6 +12,7 @@ from django.utils import timezone
 from core import audit
 from core.actors import Actor
 from core.errors import FourEyesViolation, InvalidTransition, NotPermitted, ValidationFailed
+from reporting import outcomes
 from reporting.models import Report
 from reporting.services.common import (
     APPROVE_PERMISSION,
@@ -218,6 +219,7 @@ def record_acknowledgement(
         before=before,
         after={**state_of(report), "fiu_ref_number": report.fiu_ref_number},
     )
+    outcomes.filing_answered(report)
     return report
 
 
@@ -242,6 +244,7 @@ def record_rejection(
         after=state_of(report),
         reason=report.rejection_reason,
     )
+    outcomes.filing_answered(report)
     return report
 
 

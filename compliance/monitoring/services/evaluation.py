@@ -37,7 +37,7 @@ from typing import Any
 from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
-from compliance.monitoring import conf, rulebook, selectors
+from compliance.monitoring import conf, hooks, rulebook, selectors
 from compliance.monitoring.models import Transaction
 from compliance.monitoring.rulebook import LoadedRule
 from compliance.monitoring.sanctions import ScreeningSanctions
@@ -137,12 +137,11 @@ def _evaluate(ids: list, now: datetime, rules: list | None) -> BatchOutcome:
                 findings.append(PointFinding(rule, point, finding))
         lap("rules")
         views = {t.id: t for history in histories.values() for t in history}
-        result = reconcile(
-            evaluated=[(rule, point) for point, rules_here in points for rule, _ in rules_here],
-            findings=findings,
-            views=views,
-            now=now,
-        )
+        evaluated = [(rule, point) for point, rules_here in points for rule, _ in rules_here]
+        # Suppressed findings are kept, as the rule's shadow twin's (never routed).
+        evaluated, findings, held = hooks.hold_back(evaluated, findings)
+        result = reconcile(evaluated=evaluated, findings=findings, views=views, now=now)
+        hooks.after_store(result.created, held)
         lap("alerts")
         _announce(txs, result, findings, new_ids)
     lap("commit")
