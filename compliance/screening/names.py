@@ -34,6 +34,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from compliance.screening.matcher_config import MatcherConfig, default_config
 from compliance.screening.name_tables import (
     ABD_FORMS,
     AMBIGUOUS_VARIANTS,
@@ -71,6 +72,8 @@ class NameRules:
     entity_term_weight: float = ENTITY_TERM_WEIGHT
     distinct: frozenset[frozenset[str]] = frozenset(frozenset(p) for p in DISTINCT_NAMES)
     glued_second_elements: frozenset[str] = GLUED_SECOND_ELEMENTS
+    # The numbers names are scored with (levels, evidence effects, threshold).
+    config: MatcherConfig = field(default_factory=default_config)
     _compound_re: re.Pattern[str] = field(init=False, repr=False, compare=False)
     glued_spellings: tuple[str, ...] = field(init=False, repr=False, compare=False)
     solid_cache: dict[str, tuple[tuple[str, str], ...]] = field(
@@ -120,6 +123,7 @@ class NameRules:
             weak=dict(weak),
             second_elements=frozenset(second_elements),
             entity_terms=terms,
+            entity_term_weight=default_config().entity_term_weight,
         )
 
     @classmethod
@@ -149,6 +153,23 @@ class NameRules:
             entity_term_weight=self.entity_term_weight,
             distinct=self.distinct,
             glued_second_elements=self.glued_second_elements,
+        )
+
+    def configured(self, config: MatcherConfig) -> NameRules:
+        """These tables scored with `config` (fresh similarity caches)."""
+        if config == self.config:
+            return self
+        return NameRules(
+            variants=self.variants,
+            ambiguous=self.ambiguous,
+            honorifics=self.honorifics,
+            weak=self.weak,
+            second_elements=self.second_elements,
+            entity_terms=self.entity_terms,
+            entity_term_weight=config.entity_term_weight,
+            distinct=self.distinct,
+            glued_second_elements=self.glued_second_elements,
+            config=config,
         )
 
     def canon(self, word: str) -> str:
