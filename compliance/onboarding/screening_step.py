@@ -7,8 +7,8 @@ kyc's Customer after identity verification and before risk scoring, and answers 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 

@@ -7,9 +7,9 @@ import random
 
 import pytest
 
+from compliance.screening.evidence import compare_date_strings
 from compliance.screening.identifiers import normalize_address
 from compliance.screening.matcher import DEFAULT_THRESHOLD, Party, Query, ScreeningIndex
-from compliance.screening.evidence import compare_date_strings
 from compliance.screening.scoring import align_names, prepare_name
 
 LISTED = [
