@@ -59,7 +59,8 @@ def _full_dates(q: BirthDate, p: BirthDate, config: MatcherConfig) -> Evidence:
     differing = [
         (a, b) for a, b in ((q.year, p.year), (q.month, p.month), (q.day, p.day)) if a != b
     ]
-    if len(differing) == 1 and _one_slip(*differing[0]):
+    year_slip = q.year == p.year or abs(q.year - p.year) <= config.dob_year_tolerance
+    if len(differing) == 1 and year_slip and _one_slip(*differing[0]):
         return Evidence(
             "date of birth", NEAR, False, config.dob_near_cut, f"one digit apart ({shown})"
         )

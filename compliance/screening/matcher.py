@@ -209,7 +209,7 @@ class ScreeningIndex:
         self._parties: list[Party] = []
         self._facts: list[_Facts] = []
         self._entries: list[_Entry] = []
-        # Per entry, in flat lists for the candidate loop: name weight, _HAS_* bits, tokens
+        # Per entry, in flat lists for the candidate loop: least name weight, _HAS_* bits, tokens
         # (repeats kept: "Wali Wali Durrani" matches "Wali" twice).
         self._totals: list[float] = []
         self._facts_bits: list[int] = []
@@ -263,7 +263,7 @@ class ScreeningIndex:
             entry_id = len(self._entries)
             facts_bits = bits | (_HAS_RELATIVE if prepared.norm.relatives else 0)
             self._entries.append(_Entry(index, position, prepared, facts_bits))
-            self._totals.append(prepared.total)
+            self._totals.append(prepared.floor)
             self._facts_bits.append(facts_bits)
             self._tokens.append(tokens)
             for token in set(tokens):
@@ -361,7 +361,7 @@ class ScreeningIndex:
         if not plan:
             return []
         plan.sort(key=lambda p: p[0])
-        total = query.total
+        total = query.floor
         slack = threshold - max(boosts)
         unbounded = slack <= 0
         potential = sum(p[1] for p in plan) + initial_credit

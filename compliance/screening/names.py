@@ -6,8 +6,9 @@ from (so a match can say "Mohd->Muhammad"), the relative's name after a relation
 (s/o, d/o, w/o), and the list of transformations applied, in words an officer can read.
 
 What it does, in order:
-1. Urdu/Arabic script is transliterated to Latin: whole words from `URDU_WORDS`, other words
-   letter by letter (those tokens are marked *loose*: their vowels are guesses).
+1. Other scripts are transliterated to Latin (`transliteration.romanize`): Urdu/Arabic whole
+   words from `URDU_WORDS`, other words letter by letter (those tokens are marked *loose*: their
+   vowels are guesses); Cyrillic, Greek, Chinese and every other script through `anyascii`.
 2. Unicode is folded (NFKD, diacritics dropped, casefold); CamelCase is split ("AlMadinah").
 3. A relation marker splits the subject from the relative: "Ahmed Khan s/o Gul Khan".
 4. Punctuation and hyphens become spaces; honorifics and titles (`HONORIFICS`) are dropped.
@@ -54,7 +55,8 @@ from compliance.screening.name_tables import (
     VARIANT_FAMILIES,
     WEAK_TOKENS,
 )
-from compliance.screening.urdu import URDU_LETTERS, URDU_WORDS, has_arabic_script, transliterate
+from compliance.screening.transliteration import romanize
+from compliance.screening.urdu import URDU_LETTERS, URDU_WORDS
 
 # --- compiled rules -------------------------------------------------------------------------
 
@@ -256,11 +258,10 @@ def normalize_name(
 def _normalize(raw: str, kind: str, rules: NameRules) -> NormalizedName:
     steps: list[str] = []
     text = raw
-    loose_words: set[str] = set()
-    if has_arabic_script(text):
-        text, guessed = transliterate(text)
-        loose_words = set(guessed)
-        steps.append(f"Urdu/Arabic script transliterated as '{text}'")
+    text, guessed, step = romanize(text)
+    loose_words = set(guessed)
+    if step:
+        steps.append(step)
     text = _CAMEL.sub(" ", _APOSTROPHES.sub("", text))
     text = _fold(text).casefold()
     subject, relative, relation = _split_relation(text)

@@ -144,13 +144,21 @@ class PreparedName:
     norm: NormalizedName
     weights: tuple[float, ...]
     total: float
+    # The least the name can weigh in a score: its middle names count only
+    # `unmatched_middle_share` when left out (a dropped middle name). The candidate stage bounds
+    # with it, so blocking never loses a name the discount lifts over the threshold.
+    floor: float = 0.0
 
 
 @lru_cache(maxsize=200_000)
 def prepare_name(raw: str, kind: str, rules: NameRules) -> PreparedName:
     norm = normalize_name(raw, kind, rules)
     weights = tuple(rules.weight(t, kind) for t in norm.tokens)
-    return PreparedName(norm, weights, sum(weights) or 1.0)
+    total = sum(weights) or 1.0
+    middle = sum(weights[1:-1]) if kind == "person" and len(weights) >= 3 else 0.0
+    return PreparedName(
+        norm, weights, total, total - (1.0 - rules.config.unmatched_middle_share) * middle
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,10 +193,18 @@ def align_names(query: PreparedName, candidate: PreparedName, rules: NameRules) 
         used_c.add(j)
         chosen.append(pair)
         numerator += pair[0] * (query.weights[i] + candidate.weights[j])
-    score = numerator / (query.total + candidate.total)
+    config = rules.config
+    denominator = query.total + candidate.total
+    if q.kind == "person" and chosen:
+        # A middle name one side leaves out while every other word matches: a dropped or added
+        # middle name, the commonest difference between two renderings of one person.
+        if len(used_q) == len(q.tokens):
+            denominator -= _unmatched_middle(candidate, used_c, config)
+        elif len(used_c) == len(c.tokens):
+            denominator -= _unmatched_middle(query, used_q, config)
+    score = numerator / denominator
     chosen.sort(key=lambda p: p[1])
     reordered = any(a[2] > b[2] for a, b in pairwise(chosen))
-    config = rules.config
     if reordered:
         score += config.order_cut
     relative = 0
@@ -203,9 +219,19 @@ def align_names(query: PreparedName, candidate: PreparedName, rules: NameRules) 
     return NameAlignment(max(0.0, min(1.0, score)), tuple(chosen), reordered, relative)
 
 
+def _unmatched_middle(name: PreparedName, used: set[int], config: MatcherConfig) -> float:
+    """The weight taken off the denominator for `name`'s middle names left unmatched."""
+    last = len(name.weights) - 1
+    if last < 2 or 0 not in used or last not in used:
+        return 0.0
+    left_out = sum(name.weights[j] for j in range(1, last) if j not in used)
+    return (1.0 - config.unmatched_middle_share) * left_out
+
+
 def _plain(tokens: tuple[str, ...], kind: str) -> PreparedName:
     norm = NormalizedName(" ".join(tokens), tokens, tokens, kind)
-    return PreparedName(norm, (1.0,) * len(tokens), float(len(tokens)) or 1.0)
+    total = float(len(tokens)) or 1.0
+    return PreparedName(norm, (1.0,) * len(tokens), total, total)
 
 
 def _role(position: int, length: int, kind: str) -> str:
