@@ -10,8 +10,8 @@ Evidence (see `evidence.py`):
 - date of birth: two full dates that are equal *agree strongly*; the same full date with day and
   month transposed or one digit slipped in one part is *near* (a typing slip, small cut; a slip
   in the year only when the years are within `dob_year_tolerance`, so 1968/1988 conflicts); any
-  other pair of full dates *conflicts*. When a side gives a year only, the same year agrees, a gap up to
-  `dob_year_tolerance` years is near, a wider gap conflicts.
+  other pair of full dates *conflicts*. When a side gives a year only, the same year agrees, a
+  gap up to `dob_year_tolerance` years is near, a wider gap conflicts.
 - nationality: a shared country agrees, disjoint sets conflict.
 - ID number: the same number is decisive (score 1); two CNICs that differ conflict. Other
   documents carry no type, so two different passport-like numbers are not a conflict.
