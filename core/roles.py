@@ -55,6 +55,7 @@ DECISION_PERMISSIONS = {
         "approve_report",
         "decide_freeze",
         "activate_rule",
+        "activate_matcher",
         "confirm_match",
         "reveal_id_number",
         "decide_case",

@@ -158,9 +158,12 @@ class NameRules:
         )
 
     def configured(self, config: MatcherConfig) -> NameRules:
-        """These tables scored with `config` (fresh similarity caches)."""
+        """These tables scored with `config` (one copy per config, with its own caches)."""
         if config == self.config:
             return self
+        return _configured(self, config)
+
+    def _with_config(self, config: MatcherConfig) -> NameRules:
         return NameRules(
             variants=self.variants,
             ambiguous=self.ambiguous,
@@ -187,6 +190,11 @@ class NameRules:
         if len(token) == 1:
             return 0.5
         return self.weak.get(token, 1.0)
+
+
+@lru_cache(maxsize=8)
+def _configured(rules: NameRules, config: MatcherConfig) -> NameRules:
+    return rules._with_config(config)
 
 
 @lru_cache(maxsize=1)

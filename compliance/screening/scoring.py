@@ -20,10 +20,10 @@ from itertools import pairwise
 
 from rapidfuzz.distance import OSA
 
-from compliance.screening.matcher_config import MatcherConfig
+from compliance.screening.matcher_config import MatcherConfig, default_config
 from compliance.screening.names import NameRules, NormalizedName, normalize_name, phonetic, skeleton
 
-DEFAULT_THRESHOLD = MatcherConfig().threshold  # the built-in value; the active config decides
+DEFAULT_THRESHOLD = default_config().threshold  # the shipped value; the active config decides
 
 # Token similarity levels, named; their values come from the rules' `MatcherConfig`.
 SAME, SOUNDS_ALIKE, NEAR_SPELLING, SHORT_NEAR_SPELLING, TWO_EDITS, INITIAL = (
