@@ -18,9 +18,16 @@ from lxml import etree
 
 from compliance.screening.matcher import Party, Query, ScreeningIndex
 from compliance.screening.parsers import parse_ofac_sdn, parse_un
-from compliance.screening.renderings import LabelledPair, labelled_pairs, listed_parties
+from compliance.screening.renderings import (
+    LabelledPair,
+    clean_negatives,
+    labelled_pairs,
+    listed_parties,
+)
 
 BENCH_HALF = 1  # calibration draws half 0 of the name pools
+
+
 CURVE = [round(0.6 + k * 0.02, 2) for k in range(21)]
 
 
@@ -106,7 +113,9 @@ def global_set(list_size: int = 1500, queries: int = 3000, seed: int = 7_2026) -
         _ofac_xml(rendered[half:], ofac_path)
         entries = [*parse_un(un_path), *parse_ofac_sdn(ofac_path)]
     parties = [entry.to_party(key=entry.entry_id) for entry in entries]
-    pairs = labelled_pairs(parties, queries, seed=seed + 1, half=BENCH_HALF)
+    pairs = clean_negatives(
+        labelled_pairs(parties, queries, seed=seed + 1, half=BENCH_HALF), parties
+    )
     return GlobalSet(ScreeningIndex(parties, freeze=False), parties, pairs)
 
 

@@ -65,27 +65,34 @@ class Fit:
 
 
 def score_pairs(pairs: Sequence[LabelledPair], config: MatcherConfig) -> list[float]:
-    """Each pair's score under `config` (0 when below `FLOOR`)."""
-    parties = {id(p.party): p.party for p in pairs}
-    keyed = {
-        pid: Party(
-            key=pid,
-            ref=party.ref,
-            source=party.source,
-            kind=party.kind,
-            names=party.names,
-            alias_quality=party.alias_quality,
-            dobs=party.dobs,
-            nationalities=party.nationalities,
-            id_numbers=party.id_numbers,
+    """Each pair's score under `config`, as screening would see it: a match scores what its
+    listed record gets; a non-match scores the best any listed record of the pairs gets (a
+    clean name alerting on any entry is a false alert). Below `FLOOR` counts as 0."""
+    keyed: dict[int, Party] = {}
+    for pair in pairs:
+        party = pair.party
+        keyed.setdefault(
+            id(party),
+            Party(
+                key=id(party),
+                ref=party.ref,
+                source=party.source,
+                kind=party.kind,
+                names=party.names,
+                alias_quality=party.alias_quality,
+                dobs=party.dobs,
+                nationalities=party.nationalities,
+                id_numbers=party.id_numbers,
+            ),
         )
-        for pid, party in parties.items()
-    }
+    index = ScreeningIndex(keyed.values(), config=config, freeze=False)
     scores = []
     for pair in pairs:
-        single = ScreeningIndex([keyed[id(pair.party)]], config=config, freeze=False)
-        found = single.search(pair.query, threshold=FLOOR, limit=1)
-        scores.append(found[0].score if found else 0.0)
+        found = index.search(pair.query, threshold=FLOOR, limit=50)
+        if pair.match:
+            scores.append(next((m.score for m in found if m.party_key == id(pair.party)), 0.0))
+        else:
+            scores.append(found[0].score if found else 0.0)
     return scores
 
 

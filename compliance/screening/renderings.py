@@ -12,6 +12,7 @@ scripts), not copies of any list's rows.
 from __future__ import annotations
 
 import random
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -31,7 +32,11 @@ ARAB_GIVEN = _words(
 )
 ARAB_FAMILY = _words(
     "Hashimi Tamimi Qahtani Shammari Dosari Harbi Otaibi Zahrani Ghamdi Mutairi Anazi Juburi "
-    "Dulaimi Obeidi Janabi Masri Baghdadi Rifai Zawahiri Qurashi Kuwaiti Yemeni Hadrami Shehri"
+    "Dulaimi Obeidi Janabi Masri Baghdadi Rifai Zawahiri Qurashi Kuwaiti Yemeni Hadrami Shehri "
+    "Tikriti Anbari Halabi Dimashqi Basri Mosuli Najdi Hijazi Maqdisi Tunisi Jazairi Libi Sudani "
+    "Urduni Filastini Shami Iraqi Falluji Ramadi Samarrai Kirkuki Hamawi Homsi Idlibi Raqqawi "
+    "Zarqawi Maghribi Misrati Benghazi Tabuki Qassimi Jizani Ahsai Qatifi Bahraini Omani Sanani "
+    "Adeni Taizi Hudaydi Azdi Kindi Tayyi Asiri Balawi Juhani Subaie Ruwaili Hazmi Sulami"
 )
 PERSIAN_GIVEN = _words(
     "Reza Mohsen Hossein Mehdi Ali Akbar Hassan Javad Saeed Majid Hamid Farhad Kourosh Dariush "
@@ -40,7 +45,14 @@ PERSIAN_GIVEN = _words(
 PERSIAN_FAMILY = _words(
     "Hosseini Rezaei Mohammadi Ahmadi Karimi Moradi Jafari Rahimi Kazemi Ghasemi Soleimani "
     "Rostami Sadeghi Hashemi Tehrani Shirazi Esfahani Mousavi Najafi Bagheri Zarif Larijani"
-)
+) + [
+    root + suffix
+    for root in _words(
+        "Hossein Karim Jafar Kazem Ghasem Rahim Sadegh Bagher Amir Nasr Akbar Abbas Morad Nour "
+        "Bahram Golzar Sharif Zand Kamal Jamal Khosrow Farhad Dehghan Tavakol Yazdan Ashraf"
+    )
+    for suffix in ("zadeh", "pour", "nejad", "ian", "far", "abadi")
+]
 PAK_GIVEN = _words(
     "Muhammad Ahmad Ali Usman Bilal Imran Kamran Asif Tariq Khalid Zahid Sajid Naveed Javed "
     "Waqar Nadeem Haroon Ilyas Younis Ayub Nawaz Akram Aslam Afzal Anwar Iqbal Jamil Latif Habib "
@@ -49,7 +61,10 @@ PAK_GIVEN = _words(
 PAK_FAMILY = _words(
     "Khan Qureshi Siddiqui Chaudhry Butt Malik Awan Baloch Afridi Khattak Mehsud Wazir Durrani "
     "Haqqani Achakzai Bangash Kashmiri Yousafzai Shah Sheikh Mughal Rajput Abbasi Gillani Bukhari "
-    "Naqvi Rizvi Hashmi Kazmi Mirza Baig Lodhi Niazi Marwat Bugti Marri Mengal Jamali Leghari"
+    "Naqvi Rizvi Hashmi Kazmi Mirza Baig Lodhi Niazi Marwat Bugti Marri Mengal Jamali Leghari "
+    "Mazari Khosa Dasti Sial Tiwana Wattoo Bhatti Cheema Gondal Warraich Sandhu Virk Bajwa Ghuman "
+    "Tarar Janjua Satti Kayani Minhas Dogar Memon Soomro Chandio Bhutto Jatoi Talpur Pirzada "
+    "Ansari Usmani Farooqi Alvi Kundi Gandapur Orakzai Mohmand Shinwari Kakar Tareen Jadoon Swati"
 )
 RUSSIAN = (
     ("Aleksandr", "Александр"), ("Dmitry", "Дмитрий"), ("Sergey", "Сергей"), ("Andrey", "Андрей"),
@@ -109,6 +124,7 @@ NEGATIVE_TYPES = (
     "other_entity",
 )
 # fmt: on
+EVIDENCE_NEGATIVES = ("dob_conflict", "nationality_conflict")
 
 
 @dataclass(frozen=True)
@@ -396,6 +412,57 @@ def labelled_pairs(
             if query is not None:
                 pairs.append(LabelledPair(query, party, False, variant))
     return pairs
+
+
+_GENERIC = frozenset(
+    _words(
+        "trading shipping petrochemical exchange logistics industrial engineering company "
+        "limited private corporation incorporated international trdg co ltd pvt corp inc intl"
+    )
+)
+
+
+def _shapes(name: str, kind: str | None) -> set[tuple]:
+    """Keys under which a name meets its own renderings (see `clean_negatives`)."""
+    words = [w.strip(".,()") for w in _bare(name).replace("-", " ").split()]
+    words = [w for w in words if w]
+    if kind == "entity":
+        core = frozenset(w for w in words if w not in _GENERIC)
+        return {("e", core), *(("e", core - {w}) for w in core if len(core) > 1)}
+    keys: set[tuple] = {("p", frozenset(words))}
+    if len(words) >= 2:
+        keys.add(("p-ends", words[0], words[-1]))
+    return keys
+
+
+def _renderings_of_listed(parties: Sequence[Party]) -> dict[tuple, set[str]]:
+    """Shape key -> refs of the listed parties bearing a name of that shape."""
+    owners: dict[tuple, set[str]] = defaultdict(set)
+    for party in parties:
+        for name in party.names:
+            for shape in _shapes(name, party.kind):
+                owners[shape].add(party.ref)
+    return owners
+
+
+def _clean(pair: LabelledPair, owners: dict[tuple, set[str]]) -> bool:
+    """No listed party (other than the pair's own, for an evidence negative: there the name is
+    meant to be the listed one) bears a rendering of the query's name."""
+    allowed = {pair.party.ref} if pair.variant in EVIDENCE_NEGATIVES else set()
+    return all(
+        owners.get(shape, set()) <= allowed for shape in _shapes(pair.query.name, pair.query.kind)
+    )
+
+
+def clean_negatives(pairs: Sequence[LabelledPair], parties: Sequence[Party]) -> list[LabelledPair]:
+    """The pairs without the negatives that are not clean. The name pools are small, so a
+    generated "clean" name is sometimes a rendering of another listed party (the same words,
+    or the same first and last words with a middle name more or less; for an entity the same
+    distinctive words, one more or less): searched against the whole list it would rightly
+    alert. An evidence negative (DOB or nationality conflict) keeps the listed name and is
+    dropped only when another listed party bears it."""
+    owners = _renderings_of_listed(parties)
+    return [p for p in pairs if p.match or _clean(p, owners)]
 
 
 def without_facts(pair: LabelledPair) -> LabelledPair:

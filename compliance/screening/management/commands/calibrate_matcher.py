@@ -71,8 +71,11 @@ class Command(BaseCommand):
             listed = renderings.listed_parties(
                 max(200, options["generated"] // 2), seed=GENERATED_SEED, half=0, source="GEN"
             )
-            generated = renderings.labelled_pairs(
-                listed, options["generated"], seed=GENERATED_SEED + 1, half=0
+            generated = renderings.clean_negatives(
+                renderings.labelled_pairs(
+                    listed, options["generated"], seed=GENERATED_SEED + 1, half=0
+                ),
+                listed,
             )
             self.stdout.write(f"generated renderings: {len(generated)} labelled pairs")
             pairs += generated
