@@ -54,6 +54,8 @@ def token_level(a: str, b: str, loose: bool = False) -> tuple[str, str]:
     """
     if a == b:
         return SAME, "same"
+    if _without_article(a) == b or _without_article(b) == a:
+        return SOUNDS_ALIKE, "article glued"
     if len(a) == 1 or len(b) == 1:
         if len(a) != len(b) and a[0] == b[0]:
             return INITIAL, "initial"
@@ -82,6 +84,13 @@ def token_level(a: str, b: str, loose: bool = False) -> tuple[str, str]:
     if distance == 2 and shortest >= 5 and OSA.distance(sa, sb, score_cutoff=1) <= 1:
         return TWO_EDITS, "two typos"
     return "", ""
+
+
+def _without_article(token: str) -> str:
+    """The name in a token with the Arabic article glued on ("alkhalidi", "elmasri"), or ""."""
+    if len(token) >= 6 and token[:2] in ("al", "el") and token[2] not in "aeiouy":
+        return token[2:]
+    return ""
 
 
 def token_similarity(
@@ -126,7 +135,11 @@ def blocking_keys(token: str, rules: NameRules) -> set[str]:
     """Keys under which a token is filed: the skeleton of each reading and its one-letter
     deletions, so that one consonant typo or swap (Kundi/Kudni, Nasir/Nazir) still meets."""
     keys: set[str] = set()
-    for reading in rules.readings(token):
+    readings = rules.readings(token)
+    bare = _without_article(token)
+    if bare:
+        readings = (*readings, bare)  # "Alkhalidi" also meets "Khalidi"
+    for reading in readings:
         key = skeleton(reading)
         keys.add(key)
         if len(key) >= 3:

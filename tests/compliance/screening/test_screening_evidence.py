@@ -112,3 +112,12 @@ def test_weigh_states_each_effect():
     total, notes = weigh([found, None], CONFIG)
     assert total == CONFIG.dob_exact_boost
     assert notes == ["date of birth agrees: 1958-07-28 (+0.08)"]
+
+
+def test_a_glued_article_meets_the_listed_name():
+    index = ScreeningIndex(
+        [Party(key=1, ref="L-1", source="UN", kind="person", names=("Ahmad al-Khalidi",))],
+        freeze=False,
+    )
+    for written in ("Ahmad Alkhalidi", "Ahmed Elkhalidi", "Ahmad el-Khalidi"):
+        assert [m.ref for m in index.search(Query(written))] == ["L-1"], written
