@@ -1,8 +1,12 @@
-"""Screening benchmark: match quality on the sample with expected answers, query latency and
-batch throughput on a synthetic 50,000-name list, and a delta rescreen of 100,000 customers
-against 100 new list entries (the index built over the customers, queried with the entries).
+"""Screening benchmark: match quality per variant type and the precision/recall curve on the
+sample with expected answers and on a labelled global-names set written in the UN and OFAC XML
+structures (`screening_sets`), the candidate stage's recall on its own, query latency and batch
+throughput on a synthetic 50,000-name list, a delta rescreen of 100,000 customers against 100
+new list entries, and (with --big-size N, or NIGRAAN_BENCH_MILLION=1 for 1,000,000) a big list:
+build time, resident memory, latency and candidate-stage recall.
 
     .venv/bin/python bench/screening.py [--sample DIR] [--list-size N] [--customers N]
+        [--global-size N] [--big-size N]
 
 Everything here runs the pure engine (`compliance.screening`), no database; each figure is a
 function so a database-backed variant can reuse the data and the timing.
@@ -24,7 +28,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from compliance.screening.matcher import DEFAULT_THRESHOLD, Party, Query, ScreeningIndex
+import screening_sets
+
+from compliance.screening.matcher import Party, Query, ScreeningIndex
+from compliance.screening.matcher_config import default_config
 from compliance.screening.name_tables import VARIANT_FAMILIES
 from compliance.screening.parsers import parse_house_csv
 
@@ -72,11 +79,12 @@ def load_sample_queries(directory: Path) -> dict[str, Query]:
         }
 
 
-def quality(directory: Path = SAMPLE_DIR, threshold: float = DEFAULT_THRESHOLD) -> Quality:
+def quality(directory: Path = SAMPLE_DIR, threshold: float | None = None) -> Quality:
     """Recall (expected entry among the results) and false-positive rate (any result where none
     is expected), overall and per variant type."""
     index = load_sample_index(directory)
     queries = load_sample_queries(directory)
+    threshold = index.config.threshold if threshold is None else threshold
     result = Quality(threshold=threshold)
     with open(directory / "truth.csv", encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
@@ -100,6 +108,15 @@ def quality(directory: Path = SAMPLE_DIR, threshold: float = DEFAULT_THRESHOLD) 
                 else:
                     tally[0] += 1
     return result
+
+
+def sample_queries(directory: Path) -> list[tuple[str, Query, str | None]]:
+    queries = load_sample_queries(directory)
+    with open(directory / "truth.csv", encoding="utf-8", newline="") as handle:
+        return [
+            (row["variant_type"], queries[row["ref"]], row["expected_entry_id"] or None)
+            for row in csv.DictReader(handle)
+        ]
 
 
 # --- synthetic names ---------------------------------------------------------------------------
@@ -407,7 +424,14 @@ def report_quality(directory: Path, threshold: float, *, verbose: bool = False) 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sample", type=Path, default=SAMPLE_DIR)
-    parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
+    parser.add_argument("--threshold", type=float, default=default_config().threshold)
+    parser.add_argument("--global-size", type=int, default=1500, help="global list entries")
+    parser.add_argument(
+        "--big-size",
+        type=int,
+        default=1_000_000 if os.environ.get("NIGRAAN_BENCH_MILLION") else 0,
+        help="names in the big-list run (0 skips it; NIGRAAN_BENCH_MILLION=1 means 1,000,000)",
+    )
     parser.add_argument("--list-size", type=int, default=50_000)
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--verbose", action="store_true", help="list misses and false alarms")
@@ -415,8 +439,31 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if (args.sample / "truth.csv").exists():
         report_quality(args.sample, args.threshold, verbose=args.verbose)
+        print()
+        screening_sets.print_quality(
+            "Curve on the sample",
+            screening_sets.label_searches(
+                load_sample_index(args.sample), sample_queries(args.sample)
+            ),
+            args.threshold,
+        )
     else:
         print(f"== Quality: no sample with expected answers at {args.sample} (use --sample DIR)")
+
+    print(f"\n== Global names: {args.global_size:,} entries as UN + OFAC XML")
+    with Clock() as built:
+        data = screening_sets.global_set(args.global_size, queries=2 * args.global_size)
+    print(f"built and parsed in {built.wall:.1f} s; {len(data.pairs):,} labelled queries")
+    screening_sets.print_quality(
+        "Quality on global names",
+        screening_sets.label_searches(data.index, screening_sets.global_queries(data)),
+        args.threshold,
+    )
+    found, reachable = screening_sets.candidate_recall(data.index, data.pairs, args.threshold)
+    print(
+        f"candidate-stage recall {found / (reachable or 1):.4f} ({found}/{reachable} pairs that "
+        "score over the threshold one to one are returned by the indexed search)"
+    )
 
     print(f"\n== Latency, synthetic list of {args.list_size:,} names (wall / CPU)")
     timing = latency(args.list_size)
@@ -444,7 +491,48 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(
         f"matches              {delta.hits} (planted {delta.planted_found}/{delta.planted} found)"
     )
+    if args.big_size:
+        big_list(args.big_size, args.threshold)
     return 0
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def big_list(size: int, threshold: float, queries: int = 2_000) -> None:
+    """Build time, resident memory, latency and candidate-stage recall at `size` names."""
+    print(f"\n== Big list: {size:,} synthetic names (wall / CPU)")
+    before = _rss_mb()
+    parties = synthetic_parties(size, seed=SEED + 11, source="BIG")
+    with Clock() as build:
+        index = ScreeningIndex(parties)
+    print(f"index build          {build.wall:.1f} s / {build.cpu:.1f} s")
+    print(f"resident memory      {_rss_mb():,.0f} MB (process; {before:,.0f} MB before the list)")
+    batch = synthetic_queries(parties, queries, seed=SEED + 12)
+    for query in batch[:200]:
+        index.search(query)
+    walls, cpus = [], []
+    for query in batch:
+        with Clock() as clock:
+            index.search(query)
+        walls.append(clock.wall * 1000)
+        cpus.append(clock.cpu * 1000)
+    print(
+        f"p50                  {statistics.median(walls):.2f} ms / {statistics.median(cpus):.2f} ms"
+    )
+    print(
+        f"p99                  {_percentile(walls, 0.99):.2f} ms / {_percentile(cpus, 0.99):.2f} ms"
+    )
+    planted = screening_sets.planted_pairs(parties, 300, seed=SEED + 13)
+    found, reachable = screening_sets.candidate_recall(index, planted, threshold)
+    print(
+        f"candidate-stage recall {found / (reachable or 1):.4f} ({found}/{reachable} planted renderings)"
+    )
 
 
 if __name__ == "__main__":

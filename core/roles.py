@@ -68,6 +68,7 @@ DECISION_PERMISSIONS = {
         "decide_freeze",
         "activate_rule",
         "activate_policy",
+        "activate_matcher",
         "confirm_match",
         "reveal_id_number",
         "decide_case",

@@ -7,6 +7,7 @@ kyc's Customer after identity verification and before risk scoring, and answers 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,6 +62,28 @@ class ScreeningOutcome:
 NO_HITS = ScreeningOutcome(detail="no watchlist hits")
 
 
+@dataclass(frozen=True)
+class ScreeningEngine:
+    """What the screening app provides to the assessment (registered by its app config, so
+    onboarding never imports screening and screening imports only this module)."""
+
+    screen: Callable[[Any], ScreeningOutcome]
+    has_undecided_hits: Callable[[Any], bool]
+
+
+_registered: list[ScreeningEngine] = []
+
+
+def register_screening_engine(engine: ScreeningEngine) -> None:
+    _registered[:] = [engine]
+
+
+def _engine() -> ScreeningEngine:
+    if not _registered:
+        raise RuntimeError("no screening engine registered (is compliance.screening installed?)")
+    return _registered[0]
+
+
 def screen_at_onboarding(customer: Any) -> ScreeningOutcome:
     """Screen a submitted customer (and an entity's owners) against the watchlists.
 
@@ -68,17 +91,13 @@ def screen_at_onboarding(customer: Any) -> ScreeningOutcome:
     and ID number; store each potential match as an open ScreeningHit; return them here. Any
     hit sends the customer to ``in_review``; a PEP match makes the customer a PEP for scoring.
     """
-    from compliance.screening.onboarding import screen_at_onboarding as screen  # no import cycle
-
-    return screen(customer)
+    return _engine().screen(customer)
 
 
 def has_open_hits(customer: Any) -> bool:
     """Whether the customer still has unresolved screening hits (an officer's approval waits
     for them to be marked true match or false positive). Filled by the screening engine."""
-    from compliance.screening.onboarding import has_undecided_hits  # no import cycle
-
-    return has_undecided_hits(customer)
+    return _engine().has_undecided_hits(customer)
 
 
 OPEN_HITS_REFUSAL = "resolve the customer's open screening hits first"

@@ -332,7 +332,6 @@ class FalsePositiveMemoryAdmin(ReadOnlyAdmin):
 class ScreeningSettingsAdmin(NoDeleteAdmin):
     list_display = (
         "__str__",
-        "default_threshold",
         "max_matches_per_subject",
         "rescreen_batch_size",
     )
@@ -350,3 +349,7 @@ class ScreeningSettingsAdmin(NoDeleteAdmin):
             before=before,
             after={f: str(form.cleaned_data.get(f)) for f in form.changed_data},
         )
+
+
+# Matcher configurations (versioned, four eyes) have their own admin module.
+from compliance.screening import matcher_admin  # noqa: E402, F401

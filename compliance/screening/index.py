@@ -18,7 +18,8 @@ from django.db.models import Count, Max
 
 from compliance.screening.identifiers import normalize_address
 from compliance.screening.matcher import Match, Query, ScreeningIndex
-from compliance.screening.models import ScreeningSettings, Watchlist
+from compliance.screening.matcher_config import MatcherConfig, default_config
+from compliance.screening.models import MatcherConfiguration, ScreeningSettings, Watchlist
 from compliance.screening.selectors import entry_parties
 
 CHECK_INTERVAL_SECONDS = 5.0
@@ -37,14 +38,17 @@ _loaded: Loaded | None = None
 _checked_at = 0.0
 
 
-def _change_stamp() -> tuple:
+def _change_stamp() -> tuple[tuple, MatcherConfig]:
+    """The lists' change stamp with the active matcher configuration (activating another one
+    rebuilds the index with its numbers)."""
     stamp = Watchlist.objects.aggregate(n=Count("id"), changed=Max("updated_at"))
-    return (stamp["n"], stamp["changed"])
+    row = MatcherConfiguration.objects.filter(is_active=True).only("pk", "values").first()
+    config = MatcherConfig.from_dict(row.values) if row is not None else default_config()
+    return (stamp["n"], stamp["changed"], row.pk if row else None), config
 
 
-def _settings() -> tuple[float, int]:
-    current = ScreeningSettings.current()
-    return float(current.default_threshold), int(current.max_matches_per_subject)
+def _limit() -> int:
+    return int(ScreeningSettings.current().max_matches_per_subject)
 
 
 def invalidate() -> None:
@@ -54,7 +58,8 @@ def invalidate() -> None:
 
 
 def current() -> Loaded:
-    """The index and the screening settings, reloaded when the lists changed."""
+    """The index and the screening settings, reloaded when the lists or the active matcher
+    configuration changed."""
     global _loaded, _checked_at
     now = time.monotonic()
     loaded = _loaded
@@ -63,12 +68,13 @@ def current() -> Loaded:
     with _lock:
         if _loaded is not None and time.monotonic() - _checked_at < CHECK_INTERVAL_SECONDS:
             return _loaded
-        key = _change_stamp()
-        threshold, limit = _settings()
+        key, config = _change_stamp()
+        limit = _limit()
         if _loaded is None or _loaded.key != key:
-            index = ScreeningIndex(entry_parties().values())
+            index = ScreeningIndex(entry_parties().values(), config=config)
         else:
             index = _loaded.index
+        threshold = index.config.threshold
         _loaded = Loaded(index=index, key=key, threshold=threshold, limit=limit)
         _checked_at = time.monotonic()
         return _loaded

@@ -18,12 +18,13 @@ Interface (the Django layer builds `Party` records from list entries or customer
 - `Match(party_key, ref, source, name, matched_name, score, reasons, query_name)`: `score` 0..1;
   `reasons` readable by an officer ("given name variant Mohd->Muhammad", "surname exact",
   "DOB year matches (1964)").
-- `ScreeningIndex(parties, rules=None)`: `.search(query, threshold=DEFAULT_THRESHOLD, limit=10)`
+- `ScreeningIndex(parties, rules=None, config=None)`: `.search(query, threshold=None, limit=10)`
   returns matches best first (one per party, its best-scoring name); `.search_many(queries,
   ...)` one list per query; `.wallet_matches(chain, address)` the parties listing an address;
   `len()` the number of parties. Build once per list version, then read from any thread.
-- `DEFAULT_THRESHOLD`: the score at or above which a match is reported; the configured value
-  lives in the database, this is its default.
+- `DEFAULT_THRESHOLD`: the built-in alert threshold. The numbers a search scores with (levels,
+  evidence effects, threshold) are a `MatcherConfig` (the active versioned configuration in the
+  database, `matcher_default.json` until one is activated); `threshold=None` uses its threshold.
 
 How a query runs: each of its names is normalized (`names.normalize_name`); each token finds its
 similar vocabulary tokens through consonant-skeleton keys and their one-letter deletions
@@ -31,7 +32,8 @@ similar vocabulary tokens through consonant-skeleton keys and their one-letter d
 give the candidates, tokens whose postings cannot change the outcome are not read (prefix
 filtering), and a candidate is scored (`scoring.align_names`) only when its best possible score
 reaches the threshold. The name score is then raised or cut by date of birth, nationality and
-CNIC (`scoring`); an exact ID number match is decisive whatever the name.
+CNIC (`evidence`), each effect stated in the reasons; an exact ID number match is decisive
+whatever the name.
 """
 
 from __future__ import annotations
@@ -43,6 +45,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import repeat
 
+from compliance.screening.evidence import (
+    compare_birth_dates,
+    compare_cnics,
+    compare_countries,
+    weigh,
+)
 from compliance.screening.identifiers import (
     BirthDate,
     country_code,
@@ -52,21 +60,15 @@ from compliance.screening.identifiers import (
     normalize_id_number,
     parse_birth_date,
 )
+from compliance.screening.matcher_config import MatcherConfig
 from compliance.screening.names import NameRules
 from compliance.screening.scoring import (
-    CNIC_CONFLICT_CUT,
     DEFAULT_THRESHOLD,
-    DOB_EXACT_BOOST,
-    LOW_QUALITY_ALIAS_CUT,
-    NATIONALITY_BOOST,
-    RELATIVE_BOOST,
     NameAlignment,
     PreparedName,
     align_names,
     alignment_reasons,
     blocking_keys,
-    compare_country_codes,
-    compare_parsed_birth_dates,
     prepare_name,
     similarity,
 )
@@ -194,13 +196,20 @@ class ScreeningIndex:
     """
 
     def __init__(
-        self, parties: Iterable[Party], *, rules: NameRules | None = None, freeze: bool = True
+        self,
+        parties: Iterable[Party],
+        *,
+        rules: NameRules | None = None,
+        config: MatcherConfig | None = None,
+        freeze: bool = True,
     ) -> None:
-        self.rules = rules or NameRules.default()
+        rules = rules or NameRules.default()
+        self.rules = rules.configured(config) if config is not None else rules
+        self.config = self.rules.config
         self._parties: list[Party] = []
         self._facts: list[_Facts] = []
         self._entries: list[_Entry] = []
-        # Per entry, in flat lists for the candidate loop: name weight, _HAS_* bits, tokens
+        # Per entry, in flat lists for the candidate loop: least name weight, _HAS_* bits, tokens
         # (repeats kept: "Wali Wali Durrani" matches "Wali" twice).
         self._totals: list[float] = []
         self._facts_bits: list[int] = []
@@ -254,7 +263,7 @@ class ScreeningIndex:
             entry_id = len(self._entries)
             facts_bits = bits | (_HAS_RELATIVE if prepared.norm.relatives else 0)
             self._entries.append(_Entry(index, position, prepared, facts_bits))
-            self._totals.append(prepared.total)
+            self._totals.append(prepared.floor)
             self._facts_bits.append(facts_bits)
             self._tokens.append(tokens)
             for token in set(tokens):
@@ -352,7 +361,7 @@ class ScreeningIndex:
         if not plan:
             return []
         plan.sort(key=lambda p: p[0])
-        total = query.total
+        total = query.floor
         slack = threshold - max(boosts)
         unbounded = slack <= 0
         potential = sum(p[1] for p in plan) + initial_credit
@@ -391,10 +400,11 @@ class ScreeningIndex:
 
     # -- search ---------------------------------------------------------------------------------
 
-    def search(
-        self, query: Query, threshold: float = DEFAULT_THRESHOLD, limit: int = 10
-    ) -> list[Match]:
-        """Matches for one query, best first, with reasons."""
+    def search(self, query: Query, threshold: float | None = None, limit: int = 10) -> list[Match]:
+        """Matches for one query, best first, with reasons (at the config's threshold unless
+        one is given)."""
+        if threshold is None:
+            threshold = self.config.threshold
         kinds = (query.kind,) if query.kind in ("person", "entity") else ("person", "entity")
         query_dobs = tuple(d for d in map(parse_birth_date, query.all_dobs) if d)
         query_countries = frozenset(c for c in map(country_code, query.all_nationalities) if c)
@@ -408,7 +418,10 @@ class ScreeningIndex:
                 if not prepared.norm.tokens:
                     continue
                 boosts = _boost_table(
-                    bool(query_dobs), bool(query_countries), bool(prepared.norm.relatives)
+                    self.config,
+                    bool(query_dobs),
+                    bool(query_countries),
+                    bool(prepared.norm.relatives),
                 )
                 for entry_id in self._candidates(prepared, kind, threshold, boosts):
                     entry = self._entries[entry_id]
@@ -416,7 +429,12 @@ class ScreeningIndex:
                     if alignment.score + boosts[entry.facts] < threshold:
                         continue
                     score, notes = self._identifiers(
-                        entry, alignment.score, query_dobs, query_countries, query_cnics
+                        entry,
+                        alignment.score,
+                        query_dobs,
+                        query_countries,
+                        query_cnics,
+                        alignment.relative > 0,
                     )
                     current = found.get(entry.party)
                     if score >= threshold and (current is None or current.score < score):
@@ -447,7 +465,7 @@ class ScreeningIndex:
         return ranked[:limit]
 
     def search_many(
-        self, queries: Iterable[Query], threshold: float = DEFAULT_THRESHOLD, limit: int = 10
+        self, queries: Iterable[Query], threshold: float | None = None, limit: int = 10
     ) -> list[list[Match]]:
         return [self.search(q, threshold=threshold, limit=limit) for q in queries]
 
@@ -458,6 +476,7 @@ class ScreeningIndex:
         query_dobs: tuple[BirthDate, ...],
         query_countries: frozenset[str],
         query_cnics: frozenset[str],
+        relative_agrees: bool = False,
     ) -> tuple[float, list[str]]:
         """The name score raised or cut by the party's identifiers, with the reasons."""
         party = self._parties[entry.party]
@@ -467,18 +486,19 @@ class ScreeningIndex:
         qualities = party.alias_quality
         quality = qualities[entry.position] if entry.position < len(qualities) else None
         if quality and quality.lower() == "low":
-            score += LOW_QUALITY_ALIAS_CUT
-            notes.append("low-quality alias")
-        for adjust, note in (
-            compare_parsed_birth_dates(query_dobs, facts.dobs),
-            compare_country_codes(query_countries, facts.countries),
-        ):
-            if note:
-                score += adjust
-                notes.append(note)
-        if query_cnics and facts.cnics and not query_cnics & facts.cnics:
-            score += CNIC_CONFLICT_CUT
-            notes.append("CNIC differs")
+            score += self.config.low_quality_alias_cut
+            notes.append(f"low-quality alias ({self.config.low_quality_alias_cut:+.2f})")
+        effect, explained = weigh(
+            (
+                compare_birth_dates(query_dobs, facts.dobs, self.config),
+                compare_countries(query_countries, facts.countries, self.config),
+                compare_cnics(query_cnics, facts.cnics, self.config),
+            ),
+            self.config,
+            corroborated=relative_agrees,
+        )
+        notes.extend(explained)
+        score += effect
         return round(max(0.0, min(1.0, score)), 4), notes
 
     def _match(self, hit: _Found) -> Match:
@@ -510,16 +530,18 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _boost_table(has_dob: bool, has_country: bool, has_relative: bool) -> tuple[float, ...]:
+def _boost_table(
+    config: MatcherConfig, has_dob: bool, has_country: bool, has_relative: bool
+) -> tuple[float, ...]:
     """Most the identifiers can add, indexed by a party entry's _HAS_* bits."""
     table = []
     for bits in range(8):
         boost = 0.0
         if has_dob and bits & _HAS_DOB:
-            boost += DOB_EXACT_BOOST
+            boost += config.dob_exact_boost
         if has_country and bits & _HAS_NATIONALITY:
-            boost += NATIONALITY_BOOST
+            boost += config.nationality_boost
         if has_relative and bits & _HAS_RELATIVE:
-            boost += RELATIVE_BOOST
+            boost += config.relative_boost
         table.append(boost)
     return tuple(table)

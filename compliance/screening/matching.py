@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 
 from compliance.screening.identifiers import normalize_address, normalize_id_number
 from compliance.screening.matcher import Match, Party, Query, ScreeningIndex
+from compliance.screening.matcher_config import MatcherConfig, default_config
 from compliance.screening.subjects import Subject
 from core import pii
 
@@ -76,16 +77,19 @@ def match_entries(
     entries: dict[int, Party],
     subjects: Iterable[Subject],
     *,
-    threshold: float,
+    config: MatcherConfig | None = None,
 ) -> list[Found]:
-    """Every subject matching one of ``entries`` (keyed by entry row id), best first per entry."""
+    """Every subject matching one of ``entries`` (keyed by entry row id), best first per entry,
+    scored with ``config`` (the shipped default if None) at its threshold."""
+    config = config or default_config()
+    threshold = config.threshold
     subjects = list(subjects)
     by_key = {s.key: s for s in subjects}
     by_id_hash: dict[str, list[Subject]] = {}
     for s in subjects:
         if s.id_hash:
             by_id_hash.setdefault(s.id_hash, []).append(s)
-    index = ScreeningIndex(s.party(with_ids=False) for s in subjects)
+    index = ScreeningIndex((s.party(with_ids=False) for s in subjects), config=config)
     queries: dict[str, Query] = {}
 
     def forward_query(subject: Subject) -> Query:
@@ -103,7 +107,7 @@ def match_entries(
         for number in party.id_numbers:
             for s in by_id_hash.get(pii.keyed_hash(normalize_id_number(number)), ()):
                 candidates[s.key] = s
-        listed = ScreeningIndex([party])
+        listed = ScreeningIndex([party], config=config)
         entry_found: list[Found] = []
         for subject in candidates.values():
             if not subject.name:

@@ -9,10 +9,8 @@ never rewrites the evidence an officer decided on.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 
@@ -251,15 +249,9 @@ class EntryWallet(models.Model):
 
 
 class ScreeningSettings(models.Model):
-    """The knobs compliance tunes, one row (pk=1) created by a data migration."""
+    """The knobs compliance tunes, one row (pk=1) created by a data migration. The alert
+    threshold is part of the matcher configuration (``MatcherConfiguration``)."""
 
-    default_threshold = models.DecimalField(
-        max_digits=4,
-        decimal_places=3,
-        default=Decimal("0.800"),
-        validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("1"))],
-        help_text="Score (0..1) at or above which a name match is a hit.",
-    )
     max_matches_per_subject = models.PositiveSmallIntegerField(
         default=10, validators=[MinValueValidator(1)]
     )
@@ -274,12 +266,78 @@ class ScreeningSettings(models.Model):
         verbose_name_plural = "screening settings"
 
     def __str__(self) -> str:
-        return f"threshold {self.default_threshold}, rescreen batch {self.rescreen_batch_size}"
+        return (
+            f"{self.max_matches_per_subject} matches per subject, batch {self.rescreen_batch_size}"
+        )
 
     @classmethod
     def current(cls) -> ScreeningSettings:
         found = cls.objects.filter(pk=1).first()
         return found if found is not None else cls(pk=1)
+
+
+class MatcherConfiguration(models.Model):
+    """One immutable version of the matcher's numbers (``matcher_config.MatcherConfig`` as JSON:
+    token-similarity levels, evidence effects, alert threshold).
+
+    Made by one person (or ``calibrate_matcher``), activated by a second with
+    ``screening.activate_matcher`` (four eyes, audited); exactly one version is active. A
+    candidate can first be compared in shadow on a rescreen of the customer base
+    (``shadow_report``: the hits it would add and drop).
+    """
+
+    number = models.PositiveIntegerField(unique=True)
+    values = models.JSONField(help_text="The matcher's numbers; missing ones take built-ins.")
+    origin = models.CharField(
+        max_length=40, help_text="shipped default, calibration, or edited by an officer"
+    )
+    note = models.TextField(blank=True, help_text="Why this version was made.")
+    calibration = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Labelled pairs, curve and operating point it was fit on.",
+    )
+    shadow_report = models.JSONField(default=dict, blank=True)
+    is_active = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_by_label = models.CharField(max_length=200)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_by_label = models.CharField(max_length=200, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    # Only the approval stamp, the active flag and the shadow report change after creation.
+    MUTABLE_FIELDS = frozenset(
+        {"approved_by", "approved_by_label", "approved_at", "is_active", "shadow_report"}
+    )
+
+    class Meta:
+        ordering = ["-number"]
+        permissions = [
+            ("activate_matcher", "Can activate a matcher configuration (four-eyes checker)")
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_active"],
+                condition=Q(is_active=True),
+                name="screening_one_active_matcher_configuration",
+            )
+        ]
+
+    def __str__(self) -> str:
+        state = "active" if self.is_active else ("approved" if self.approved_at else "candidate")
+        return f"matcher configuration v{self.number} ({state})"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            update_fields = kwargs.get("update_fields")
+            if update_fields is None or not set(update_fields) <= self.MUTABLE_FIELDS:
+                raise ValueError("a matcher configuration is immutable; make a new version")
+        super().save(*args, **kwargs)
 
 
 class SubjectKind(models.TextChoices):

@@ -6,8 +6,9 @@ from (so a match can say "Mohd->Muhammad"), the relative's name after a relation
 (s/o, d/o, w/o), and the list of transformations applied, in words an officer can read.
 
 What it does, in order:
-1. Urdu/Arabic script is transliterated to Latin: whole words from `URDU_WORDS`, other words
-   letter by letter (those tokens are marked *loose*: their vowels are guesses).
+1. Other scripts are transliterated to Latin (`transliteration.romanize`): Urdu/Arabic whole
+   words from `URDU_WORDS`, other words letter by letter (those tokens are marked *loose*: their
+   vowels are guesses); Cyrillic, Greek, Chinese and every other script through `anyascii`.
 2. Unicode is folded (NFKD, diacritics dropped, casefold); CamelCase is split ("AlMadinah").
 3. A relation marker splits the subject from the relative: "Ahmed Khan s/o Gul Khan".
 4. Punctuation and hyphens become spaces; honorifics and titles (`HONORIFICS`) are dropped.
@@ -34,6 +35,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from compliance.screening.matcher_config import MatcherConfig, default_config
 from compliance.screening.name_tables import (
     ABD_FORMS,
     AMBIGUOUS_VARIANTS,
@@ -53,7 +55,8 @@ from compliance.screening.name_tables import (
     VARIANT_FAMILIES,
     WEAK_TOKENS,
 )
-from compliance.screening.urdu import URDU_LETTERS, URDU_WORDS, has_arabic_script, transliterate
+from compliance.screening.transliteration import romanize
+from compliance.screening.urdu import URDU_LETTERS, URDU_WORDS
 
 # --- compiled rules -------------------------------------------------------------------------
 
@@ -71,6 +74,8 @@ class NameRules:
     entity_term_weight: float = ENTITY_TERM_WEIGHT
     distinct: frozenset[frozenset[str]] = frozenset(frozenset(p) for p in DISTINCT_NAMES)
     glued_second_elements: frozenset[str] = GLUED_SECOND_ELEMENTS
+    # The numbers names are scored with (levels, evidence effects, threshold).
+    config: MatcherConfig = field(default_factory=default_config)
     _compound_re: re.Pattern[str] = field(init=False, repr=False, compare=False)
     glued_spellings: tuple[str, ...] = field(init=False, repr=False, compare=False)
     solid_cache: dict[str, tuple[tuple[str, str], ...]] = field(
@@ -120,6 +125,7 @@ class NameRules:
             weak=dict(weak),
             second_elements=frozenset(second_elements),
             entity_terms=terms,
+            entity_term_weight=default_config().entity_term_weight,
         )
 
     @classmethod
@@ -151,6 +157,26 @@ class NameRules:
             glued_second_elements=self.glued_second_elements,
         )
 
+    def configured(self, config: MatcherConfig) -> NameRules:
+        """These tables scored with `config` (one copy per config, with its own caches)."""
+        if config == self.config:
+            return self
+        return _configured(self, config)
+
+    def _with_config(self, config: MatcherConfig) -> NameRules:
+        return NameRules(
+            variants=self.variants,
+            ambiguous=self.ambiguous,
+            honorifics=self.honorifics,
+            weak=self.weak,
+            second_elements=self.second_elements,
+            entity_terms=self.entity_terms,
+            entity_term_weight=config.entity_term_weight,
+            distinct=self.distinct,
+            glued_second_elements=self.glued_second_elements,
+            config=config,
+        )
+
     def canon(self, word: str) -> str:
         return self.variants.get(word, word)
 
@@ -164,6 +190,11 @@ class NameRules:
         if len(token) == 1:
             return 0.5
         return self.weak.get(token, 1.0)
+
+
+@lru_cache(maxsize=8)
+def _configured(rules: NameRules, config: MatcherConfig) -> NameRules:
+    return rules._with_config(config)
 
 
 @lru_cache(maxsize=1)
@@ -235,11 +266,10 @@ def normalize_name(
 def _normalize(raw: str, kind: str, rules: NameRules) -> NormalizedName:
     steps: list[str] = []
     text = raw
-    loose_words: set[str] = set()
-    if has_arabic_script(text):
-        text, guessed = transliterate(text)
-        loose_words = set(guessed)
-        steps.append(f"Urdu/Arabic script transliterated as '{text}'")
+    text, guessed, step = romanize(text)
+    loose_words = set(guessed)
+    if step:
+        steps.append(step)
     text = _CAMEL.sub(" ", _APOSTROPHES.sub("", text))
     text = _fold(text).casefold()
     subject, relative, relation = _split_relation(text)

@@ -3,68 +3,63 @@
 A name score is a weighted token alignment: every token weighs 1, common elements (Muhammad,
 Abdul, Syed) and generic entity words (Private, Limited, Trust) weigh less; each aligned pair
 counts its similarity times the weight of both tokens, an unmatched token on either side counts
-nothing, and the sum is divided by the weight of both names. Token similarity levels: the same
-canonical token 1.0; sounds alike (same consonant skeleton, vowels within one edit) 0.92; a
-typo (one edit, never in the first letter) 0.85, or 0.8 in a short word; an initial 0.8.
+nothing, and the sum is divided by the weight of both names. Token similarity levels (values
+from the rules' `MatcherConfig`): the same canonical token 1.0; sounds alike (same consonant
+skeleton, vowels within one edit); a typo (one edit, never in the first letter), lower in a
+short word; two typos in a long word (or two vowel slips on the same consonants); an initial.
 
 The date of birth, nationality, relative's name (s/o) and CNIC then raise or cut the name score
-(`compare_birth_dates`, `compare_nationalities`): a conflict of two years or more sinks a
-name-only match, and a different CNIC does the same.
+(`evidence`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
 
 from rapidfuzz.distance import OSA
 
-from compliance.screening.identifiers import BirthDate, country_code, parse_birth_date
+from compliance.screening.matcher_config import MatcherConfig, default_config
 from compliance.screening.names import NameRules, NormalizedName, normalize_name, phonetic, skeleton
 
-DEFAULT_THRESHOLD = 0.80
+DEFAULT_THRESHOLD = default_config().threshold  # the shipped value; the active config decides
 
-# Adjustments to the name score (added, then clipped to 0..1).
-DOB_EXACT_BOOST = 0.08
-DOB_YEAR_BOOST = 0.04
-DOB_SAME_YEAR_CUT = -0.03
-DOB_NEAR_CUT = -0.12  # one year apart: a typo, or someone else
-DOB_TWO_YEARS_CUT = -0.18  # two years from a year-only (approximate) listing
-DOB_CONFLICT_CUT = -0.30  # enough to sink an exact name on its own
-NATIONALITY_BOOST = 0.02
-NATIONALITY_CUT = -0.10
-CNIC_CONFLICT_CUT = -0.30  # a CNIC is unique: a different one is a different person
-RELATIVE_BOOST = 0.05
-RELATIVE_CUT = -0.25  # another father's name: most likely a namesake
-ORDER_CUT = -0.02
-LOW_QUALITY_ALIAS_CUT = -0.05
+# Token similarity levels, named; their values come from the rules' `MatcherConfig`.
+SAME, SOUNDS_ALIKE, NEAR_SPELLING, SHORT_NEAR_SPELLING, TWO_EDITS, INITIAL = (
+    "same",
+    "sounds_alike",
+    "near_spelling",
+    "short_near_spelling",
+    "two_edits",
+    "initial",
+)
 
-# Token similarity levels.
-SAME = 1.0
-SOUNDS_ALIKE = 0.92
-NEAR_SPELLING = 0.85
-SHORT_NEAR_SPELLING = 0.8
-INITIAL = 0.8
+
+def level_value(config: MatcherConfig, level: str) -> float:
+    if level == SAME:
+        return 1.0
+    return getattr(config, f"level_{level}") if level else 0.0
 
 
 # --- tokens ------------------------------------------------------------------------------------
 
 
 @lru_cache(maxsize=1_000_000)
-def token_similarity(a: str, b: str, loose: bool = False) -> tuple[float, str]:
-    """(similarity 0..1, how) of two canonical tokens.
+def token_level(a: str, b: str, loose: bool = False) -> tuple[str, str]:
+    """(similarity level, how) of two canonical tokens; ("", "") when they differ.
 
     `loose` marks a token read letter by letter from Urdu script, whose vowels are guesses:
     its consonants are compared only.
     """
     if a == b:
         return SAME, "same"
+    if _without_article(a) == b or _without_article(b) == a:
+        return SOUNDS_ALIKE, "article glued"
     if len(a) == 1 or len(b) == 1:
         if len(a) != len(b) and a[0] == b[0]:
             return INITIAL, "initial"
-        return 0.0, ""
+        return "", ""
     sa, sb = skeleton(a), skeleton(b)
     pa, pb = phonetic(a), phonetic(b)
     if sa == sb:
@@ -77,16 +72,36 @@ def token_similarity(a: str, b: str, loose: bool = False) -> tuple[float, str]:
     # A typo: one edit (two in a long word), never in the first letter, which is rarely mistyped
     # and is where many distinct names differ (Majid, Sajid, Wajid, Zahid...).
     if a[0] != b[0] and not (a[0] in "aeiou" and b[0] in "aeiou"):
-        return 0.0, ""
+        return "", ""
     shortest = min(len(a), len(b))
     distance = OSA.distance(a, b, score_cutoff=2)
     if distance == 1 and shortest >= 4:
         return (NEAR_SPELLING if shortest >= 6 else SHORT_NEAR_SPELLING), "near spelling"
-    if distance == 2 and shortest >= 8:
-        return SHORT_NEAR_SPELLING, "near spelling"
     if OSA.distance(pa, pb, score_cutoff=1) == 1 and min(len(pa), len(pb)) >= 4:
         return SHORT_NEAR_SPELLING, "near spelling"
-    return 0.0, ""
+    if distance == 2 and shortest >= 7:
+        return TWO_EDITS, "two typos"
+    if distance == 2 and shortest >= 5 and OSA.distance(sa, sb, score_cutoff=1) <= 1:
+        return TWO_EDITS, "two typos"
+    return "", ""
+
+
+def _without_article(token: str) -> str:
+    """The name in a token with the Arabic article glued on ("alkhalidi", "elmasri"), or ""."""
+    if len(token) >= 6 and token[:2] in ("al", "el") and token[2] not in "aeiouy":
+        return token[2:]
+    return ""
+
+
+def token_similarity(
+    a: str, b: str, loose: bool = False, config: MatcherConfig | None = None
+) -> tuple[float, str]:
+    """(similarity 0..1, how) of two canonical tokens under `config` (the built-in one if None)."""
+    level, how = token_level(a, b, loose)
+    return level_value(config or _BUILT_IN, level), how
+
+
+_BUILT_IN = MatcherConfig()
 
 
 def similarity(rules: NameRules, a: str, b: str, loose: bool = False) -> tuple[float, str]:
@@ -97,14 +112,17 @@ def similarity(rules: NameRules, a: str, b: str, loose: bool = False) -> tuple[f
     found = cache.get(key)
     if found is not None:
         return found
+    config = rules.config
     if frozenset((a, b)) in rules.distinct:
         found = (0.0, "")
     else:
-        found = token_similarity(a, b, loose)
-        if found[0] < SAME and (a in rules.ambiguous or b in rules.ambiguous):
+        found = token_similarity(a, b, loose, config)
+        if found[0] < 1.0 and (a in rules.ambiguous or b in rules.ambiguous):
             for ra in rules.readings(a):
                 for rb in rules.readings(b):
-                    candidate = (SAME, "same") if ra == rb else token_similarity(ra, rb, loose)
+                    candidate = (
+                        (1.0, "same") if ra == rb else token_similarity(ra, rb, loose, config)
+                    )
                     if candidate[0] > found[0]:
                         found = candidate
     if len(cache) > 2_000_000:
@@ -117,7 +135,11 @@ def blocking_keys(token: str, rules: NameRules) -> set[str]:
     """Keys under which a token is filed: the skeleton of each reading and its one-letter
     deletions, so that one consonant typo or swap (Kundi/Kudni, Nasir/Nazir) still meets."""
     keys: set[str] = set()
-    for reading in rules.readings(token):
+    readings = rules.readings(token)
+    bare = _without_article(token)
+    if bare:
+        readings = (*readings, bare)  # "Alkhalidi" also meets "Khalidi"
+    for reading in readings:
         key = skeleton(reading)
         keys.add(key)
         if len(key) >= 3:
@@ -135,13 +157,21 @@ class PreparedName:
     norm: NormalizedName
     weights: tuple[float, ...]
     total: float
+    # The least the name can weigh in a score: its middle names count only
+    # `unmatched_middle_share` when left out (a dropped middle name). The candidate stage bounds
+    # with it, so blocking never loses a name the discount lifts over the threshold.
+    floor: float = 0.0
 
 
 @lru_cache(maxsize=200_000)
 def prepare_name(raw: str, kind: str, rules: NameRules) -> PreparedName:
     norm = normalize_name(raw, kind, rules)
     weights = tuple(rules.weight(t, kind) for t in norm.tokens)
-    return PreparedName(norm, weights, sum(weights) or 1.0)
+    total = sum(weights) or 1.0
+    middle = sum(weights[1:-1]) if kind == "person" and len(weights) >= 3 else 0.0
+    return PreparedName(
+        norm, weights, total, total - (1.0 - rules.config.unmatched_middle_share) * middle
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,26 +206,45 @@ def align_names(query: PreparedName, candidate: PreparedName, rules: NameRules) 
         used_c.add(j)
         chosen.append(pair)
         numerator += pair[0] * (query.weights[i] + candidate.weights[j])
-    score = numerator / (query.total + candidate.total)
+    config = rules.config
+    denominator = query.total + candidate.total
+    if q.kind == "person" and chosen:
+        # A middle name one side leaves out while every other word matches: a dropped or added
+        # middle name, the commonest difference between two renderings of one person.
+        if len(used_q) == len(q.tokens):
+            denominator -= _unmatched_middle(candidate, used_c, config)
+        elif len(used_c) == len(c.tokens):
+            denominator -= _unmatched_middle(query, used_q, config)
+    score = numerator / denominator
     chosen.sort(key=lambda p: p[1])
     reordered = any(a[2] > b[2] for a, b in pairwise(chosen))
     if reordered:
-        score += ORDER_CUT
+        score += config.order_cut
     relative = 0
     if q.relatives and c.relatives:
         relative_score = align_names(
             _plain(q.relatives, q.kind), _plain(c.relatives, c.kind), rules
         ).score
-        if relative_score >= DEFAULT_THRESHOLD:
-            relative, score = 1, score + RELATIVE_BOOST
+        if relative_score >= config.threshold:
+            relative, score = 1, score + config.relative_boost
         elif relative_score < 0.5:
-            relative, score = -1, score + RELATIVE_CUT
+            relative, score = -1, score + config.relative_cut
     return NameAlignment(max(0.0, min(1.0, score)), tuple(chosen), reordered, relative)
+
+
+def _unmatched_middle(name: PreparedName, used: set[int], config: MatcherConfig) -> float:
+    """The weight taken off the denominator for `name`'s middle names left unmatched."""
+    last = len(name.weights) - 1
+    if last < 2 or 0 not in used or last not in used:
+        return 0.0
+    left_out = sum(name.weights[j] for j in range(1, last) if j not in used)
+    return (1.0 - config.unmatched_middle_share) * left_out
 
 
 def _plain(tokens: tuple[str, ...], kind: str) -> PreparedName:
     norm = NormalizedName(" ".join(tokens), tokens, tokens, kind)
-    return PreparedName(norm, (1.0,) * len(tokens), float(len(tokens)) or 1.0)
+    total = float(len(tokens)) or 1.0
+    return PreparedName(norm, (1.0,) * len(tokens), total, total)
 
 
 def _role(position: int, length: int, kind: str) -> str:
@@ -254,63 +303,3 @@ def score_names(
     """Name score 0..1 and the reasons for it."""
     alignment = align_names(query, candidate, rules)
     return alignment.score, alignment_reasons(query, candidate, alignment)
-
-
-# --- identifiers -------------------------------------------------------------------------------
-
-
-def compare_parsed_birth_dates(
-    query_dobs: Sequence[BirthDate], party_dobs: Sequence[BirthDate]
-) -> tuple[float, str]:
-    """(score adjustment, reason) for the closest pair of dates; (0, "") if a side has none."""
-    best: tuple[float, str] | None = None
-    for qd in query_dobs:
-        for pd in party_dobs:
-            gap = abs(qd.year - pd.year)
-            if qd.exact and pd.exact:
-                if (qd.year, qd.month, qd.day) == (pd.year, pd.month, pd.day):
-                    found = (DOB_EXACT_BOOST, f"DOB matches ({pd})")
-                elif gap == 0:
-                    found = (DOB_SAME_YEAR_CUT, f"DOB same year, other date ({qd} vs listed {pd})")
-                elif gap == 1:
-                    found = (DOB_NEAR_CUT, f"DOB one year apart ({qd} vs listed {pd})")
-                else:
-                    found = (DOB_CONFLICT_CUT, f"DOB conflict ({qd} vs listed {pd})")
-            elif gap == 0:
-                found = (DOB_YEAR_BOOST, f"DOB year matches ({pd.year})")
-            elif gap == 1:
-                found = (DOB_NEAR_CUT, f"DOB one year from listed {pd}")
-            elif gap == 2:
-                found = (DOB_TWO_YEARS_CUT, f"DOB two years from listed {pd}")
-            else:
-                found = (DOB_CONFLICT_CUT, f"DOB conflict ({qd} vs listed {pd})")
-            if best is None or found[0] > best[0]:
-                best = found
-    return best or (0.0, "")
-
-
-def compare_birth_dates(query_dobs: Sequence[str], party_dobs: Sequence[str]) -> tuple[float, str]:
-    """`compare_parsed_birth_dates` over date strings ('YYYY-MM-DD', 'YYYY-MM', 'YYYY')."""
-    return compare_parsed_birth_dates(
-        [d for d in map(parse_birth_date, query_dobs) if d],
-        [d for d in map(parse_birth_date, party_dobs) if d],
-    )
-
-
-def compare_country_codes(query: frozenset[str], party: frozenset[str]) -> tuple[float, str]:
-    if not query or not party:
-        return 0.0, ""
-    shared = query & party
-    if shared:
-        return NATIONALITY_BOOST, f"nationality matches ({', '.join(sorted(shared))})"
-    return (
-        NATIONALITY_CUT,
-        f"nationality differs ({', '.join(sorted(query))} vs listed {', '.join(sorted(party))})",
-    )
-
-
-def compare_nationalities(query: Sequence[str], party: Sequence[str]) -> tuple[float, str]:
-    return compare_country_codes(
-        frozenset(country_code(n) for n in query if n),
-        frozenset(country_code(n) for n in party if n),
-    )

@@ -7,16 +7,20 @@ from collections.abc import Iterable
 from django.db.models import Q, QuerySet
 
 from compliance.screening.matcher import Party
+from compliance.screening.matcher_config import MatcherConfig, default_config
 from compliance.screening.models import (
     EntryDOB,
     EntryIdNumber,
     EntryName,
     EntryNationality,
     EntryWallet,
+    MatcherConfiguration,
     ScreeningHit,
     WatchlistEntry,
 )
 from compliance.screening.parsers import ListedEntry
+from compliance.screening.renderings import LabelledPair
+from compliance.screening.subjects import subjects_for_customers
 
 ENTRY_CHUNK = 5000
 
@@ -111,3 +115,37 @@ def entries_by_pk(entry_ids: Iterable[int]) -> dict[int, WatchlistEntry]:
             "watchlist", "last_version"
         )
     }
+
+
+def active_matcher_row() -> MatcherConfiguration | None:
+    return MatcherConfiguration.objects.filter(is_active=True).first()
+
+
+def active_matcher_config() -> MatcherConfig:
+    """The activated configuration's numbers (the shipped default until one is activated)."""
+    row = active_matcher_row()
+    return MatcherConfig.from_dict(row.values) if row is not None else default_config()
+
+
+def decided_pairs() -> list[LabelledPair]:
+    """Officers' decided hits as labelled pairs: the screened subject as it is now beside the
+    listed entry (true match = same party, false positive = another). Wallet hits are left out."""
+    hits = list(
+        ScreeningHit.objects.filter(
+            status__in=(ScreeningHit.Status.TRUE_MATCH, ScreeningHit.Status.FALSE_POSITIVE)
+        )
+        .exclude(subject_kind="wallet")
+        .values("customer_id", "subject_key", "entry_id", "status")
+    )
+    if not hits:
+        return []
+    subjects = {s.key: s for s in subjects_for_customers({h["customer_id"] for h in hits})}
+    parties = entry_parties({h["entry_id"] for h in hits})
+    pairs = []
+    for hit in hits:
+        subject, party = subjects.get(hit["subject_key"]), parties.get(hit["entry_id"])
+        if subject is None or party is None or not subject.name:
+            continue
+        match = hit["status"] == ScreeningHit.Status.TRUE_MATCH
+        pairs.append(LabelledPair(subject.query(), party, match, "officer decision"))
+    return pairs

@@ -36,6 +36,11 @@ def rescreen_delta(version_id: int) -> int:
     return len(ranges)
 
 
+def enqueue_rescreen(version_id: int) -> None:
+    """Queue a version's delta rescreen (registered with the import service at start-up)."""
+    rescreen_delta.delay(version_id)
+
+
 @shared_task(name="compliance.screening.rescreen_delta_batch")
 def rescreen_delta_batch(version_id: int, after: str | None, upto: str | None) -> int:
     version = WatchlistVersion.objects.select_related("watchlist").get(pk=version_id)

@@ -13,7 +13,7 @@ import io
 import itertools
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -358,6 +358,20 @@ def _apply(
     return result
 
 
+_rescreen_enqueuers: list[Callable[[int], None]] = []
+
+
+def register_rescreen_enqueuer(enqueue: Callable[[int], None]) -> None:
+    """The task module registers how a version's delta rescreen is queued (services never
+    import tasks)."""
+    _rescreen_enqueuers[:] = [enqueue]
+
+
+def _enqueue_rescreen(version_id: int) -> None:
+    for enqueue in _rescreen_enqueuers:
+        enqueue(version_id)
+
+
 def import_watchlist(
     *,
     source: str,
@@ -402,10 +416,5 @@ def import_watchlist(
     if rescreen and result.rescreen_ids:
         version_id = result.version.pk
 
-        def enqueue() -> None:
-            from compliance.screening.tasks import rescreen_delta
-
-            rescreen_delta.delay(version_id)
-
-        transaction.on_commit(enqueue)
+        transaction.on_commit(lambda: _enqueue_rescreen(version_id))
     return result

@@ -17,7 +17,7 @@ from django.utils import timezone
 from compliance.screening.matcher import Party
 from compliance.screening.matching import match_entries
 from compliance.screening.models import ScreeningHit, ScreeningSettings, WatchlistVersion
-from compliance.screening.selectors import entry_parties
+from compliance.screening.selectors import active_matcher_config, entry_parties
 from compliance.screening.services.hits import record_hits
 from compliance.screening.subjects import customer_ranges, subjects_in_range
 from core.actors import Actor
@@ -73,8 +73,7 @@ def rescreen_range(
     """One batch: the customers in ``(after, upto]`` against the version's delta."""
     entries = delta_entries(version) if entries is None else entries
     subjects = subjects_in_range(after, upto) if entries else []
-    threshold = float(ScreeningSettings.current().default_threshold)
-    found = match_entries(entries, subjects, threshold=threshold)
+    found = match_entries(entries, subjects, config=active_matcher_config())
     hits = record_hits(
         found, origin=ScreeningHit.Origin.LIST_UPDATE, actor=actor, version_id=version.pk
     )

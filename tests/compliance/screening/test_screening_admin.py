@@ -87,3 +87,27 @@ def test_entry_page_shows_names_and_dates(hit, staff_user):
         reverse("admin:screening_watchlistentry_change", args=[hit.entry_id])
     )
     assert page.status_code == 200 and "1971" in page.content.decode()
+
+
+def test_matcher_configuration_is_proposed_in_the_admin_and_activated_by_another_mlro(
+    staff_user,
+):
+    import json
+
+    from compliance.screening.matcher_config import default_config
+    from compliance.screening.models import MatcherConfiguration
+
+    maker, checker = _client_for(staff_user("MLRO")), _client_for(staff_user("MLRO"))
+    add = reverse("admin:screening_matcherconfiguration_add")
+    assert maker.get(add).status_code == 200
+    values = {**default_config().to_dict(), "threshold": 0.9}
+    response = maker.post(add, {"values": json.dumps(values), "note": "stricter"})
+    assert response.status_code == 302
+    version = MatcherConfiguration.objects.get(is_active=False, note="stricter")
+    changelist = reverse("admin:screening_matcherconfiguration_changelist")
+    maker.post(changelist, {"action": "activate", "_selected_action": [version.pk]})
+    assert not MatcherConfiguration.objects.get(pk=version.pk).is_active  # four eyes
+    checker.post(changelist, {"action": "activate", "_selected_action": [version.pk]})
+    assert MatcherConfiguration.objects.get(pk=version.pk).is_active
+    page = checker.get(reverse("admin:screening_matcherconfiguration_change", args=[version.pk]))
+    assert page.status_code == 200 and "0.9" in page.content.decode()

@@ -64,12 +64,39 @@ def test_search_without_a_match_is_an_empty_list(api_client, lists):
         ({"name": "Tahir", "kind": "person", "date_of_birth": "last year"}, "date_of_birth"),
         ({"name": "12345", "kind": "person"}, "name"),
         ({"name": "Tahir", "kind": "person", "alias": "x"}, "alias"),
+        ({"name": "", "kind": "person"}, "name"),
+        ({"name": "M", "kind": "person"}, "name"),
+        ({"name": "T" * 10_000, "kind": "person"}, "name"),
+        ({"name": "\u200f\u200e\u0007", "kind": "person"}, "name"),
+        ({"name": "Tahir\x00Anwar", "kind": "person"}, "name"),
     ],
 )
 def test_search_rejects_bad_input_with_a_message_per_field(api_client, body, field):
     response = api_client.post(SEARCH, body, format="json")
     assert response.status_code == 400
     assert response.json()["code"] == "invalid" and field in response.json()["errors"]
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "Muhammad\u200f Tahir\u200e Anwar",  # right-to-left and left-to-right marks
+        "Muhammad\tTahir\x07 Anwar",  # control characters
+        "محمد Tahir Anwar",  # mixed scripts
+    ],
+)
+def test_marks_control_characters_and_mixed_scripts_are_normalized(api_client, lists, written):
+    response = api_client.post(
+        SEARCH, {"name": written, "date_of_birth": "1971-03-05", "kind": "person"}, format="json"
+    )
+    assert response.status_code == 200
+    assert response.json()["matches"][0]["entry_id"] == "QDi.001"
+
+
+def test_a_cyrillic_name_matches_its_latin_listing(api_client, import_house):
+    import_house([entry("RU-1", "Sergey Ivanov", list="UN")])
+    response = api_client.post(SEARCH, {"name": "Сергей Иванов", "kind": "person"}, format="json")
+    assert response.json()["matches"][0]["entry_id"] == "RU-1"
 
 
 def test_listed_wallet_is_sanctioned_whatever_the_letter_case(api_client, lists):

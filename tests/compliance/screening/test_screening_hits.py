@@ -152,7 +152,7 @@ def test_delta_rescreen_screens_only_added_and_changed_entries(import_house, mak
     second = import_house(
         [
             TAHIR,
-            entry("OF-2", "Zia ul Haq Lashkari", nationality="AF"),  # changed
+            entry("OF-2", "Zia ul Haq Lashkari", nationality="PK"),  # changed (was unknown)
             entry("OF-3", "Bilal Ahmed Khan"),
             entry("OF-4", "Qari Saifullah Akhtar"),  # added
         ]

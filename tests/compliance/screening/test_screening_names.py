@@ -195,3 +195,22 @@ def test_skeleton_and_phonetic_keys_fold_spelling_variants():
     assert skeleton("mhmd") == skeleton("muhammad")
     assert phonetic("zubair") == phonetic("zubayr")
     assert phonetic("hussain") != phonetic("hassan")
+
+
+@pytest.mark.parametrize(
+    ("written", "tokens"),
+    [
+        ("Владимир Путин", ("vladimir", "putin")),
+        ("Αλέξης Τσίπρας", ("alexis", "tsipras")),
+        ("毛泽东", ("mao", "zedong")),
+        ("Сергей Ivanov", ("sergey", "ivanov")),  # mixed scripts, word by word
+    ],
+)
+def test_other_scripts_are_transliterated_with_the_step_reported(written, tokens):
+    name = normalize_name(written)
+    assert name.tokens == tokens
+    assert any("transliterated as" in step for step in name.steps)
+
+
+def test_marks_and_control_characters_are_removed():
+    assert normalize_name("Abdul\u200f Rehman\x07\u200e Khan").tokens == ("abdul", "rahman", "khan")
