@@ -230,6 +230,7 @@ class LimitUsage:
     held_today: Decimal
     held_month: Decimal
     replay_of: uuid.UUID | None  # a decided earlier check with the same external_id
+    already_posted: bool = False  # a transaction with this external_id is already stored
 
     @property
     def today(self) -> Decimal:
@@ -252,7 +253,8 @@ LIMIT_USAGE_SQL = """
     SELECT t.today, t.month, h.today, h.month,
       (SELECT a.id FROM monitoring_checkattempt a
         WHERE a.customer_id = %(customer)s AND a.external_id = %(external_id)s
-          AND NOT a.timed_out ORDER BY a.created_at LIMIT 1)
+          AND NOT a.timed_out ORDER BY a.created_at LIMIT 1),
+      EXISTS (SELECT 1 FROM monitoring_transaction p WHERE p.external_id = %(external_id)s)
     FROM (SELECT COALESCE(SUM(amount_pkr) FILTER (WHERE occurred_at >= %(day)s), 0) AS today,
                  COALESCE(SUM(amount_pkr), 0) AS month
             FROM monitoring_transaction
@@ -298,13 +300,13 @@ def limit_usage(
             "holds": count_holds,
         })  # fmt: skip
         row = cursor.fetchone()
-    return LimitUsage(*(Decimal(v) for v in row[:4]), replay_of=row[4])
+    return LimitUsage(*(Decimal(v) for v in row[:4]), replay_of=row[4], already_posted=row[5])
 
 
 def _limit_usage_portable(
     customer_id, kinds, month_start, day_start, day_end, now, external_id, count_holds
 ) -> LimitUsage:
-    """The same figures through the ORM (the SQLite demo), in three queries."""
+    """The same figures through the ORM (the SQLite demo), in four queries."""
     window = Q(customer_id=customer_id, occurred_at__gte=month_start, occurred_at__lt=day_end)
     today = Q(occurred_at__gte=day_start)
     posted = Transaction.objects.filter(window, kind__in=list(kinds)).aggregate(
@@ -329,6 +331,7 @@ def _limit_usage_portable(
             for v in (posted["today"], posted["month"], held["today"], held["month"])
         ),
         replay_of=replay,
+        already_posted=Transaction.objects.filter(external_id=external_id).exists(),
     )
 
 
