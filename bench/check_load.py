@@ -11,7 +11,7 @@ generator itself sent (when it lags, the machine is out of CPU for the client to
 
     .venv/bin/python bench/check_load.py [--rates 100,250,500,1000,2000] [--duration 30]
         [--customers 10000] [--transactions 100000] [--web-workers 3] [--web-threads 8]
-        [--max-in-flight 2] [--profile 300] [--keep-db]
+        [--max-in-flight 4] [--profile 300] [--keep-db]
 
 Environment for the issue's full size: ``CHECK_LOAD_CUSTOMERS=1000000
 CHECK_LOAD_TRANSACTIONS=10000000 CHECK_LOAD_DURATION=60`` (seeding 10M rows takes a while).
@@ -311,7 +311,7 @@ def main() -> None:
     )
     parser.add_argument("--web-workers", type=int, default=3)
     parser.add_argument("--web-threads", type=int, default=8)
-    parser.add_argument("--max-in-flight", type=int, default=2, help="per gunicorn process")
+    parser.add_argument("--max-in-flight", type=int, default=4, help="per gunicorn process")
     parser.add_argument("--budget-ms", type=float, default=50)
     parser.add_argument("--profile", type=int, default=0, help="profile N checks first")
     parser.add_argument("--keep-db", action="store_true")

@@ -241,6 +241,7 @@ class LimitUsage:
     held_today: Decimal
     held_month: Decimal
     replay_of: uuid.UUID | None  # a decided earlier check with the same external_id
+    already_posted: bool = False  # a transaction with this external_id is already stored
 
     @property
     def today(self) -> Decimal:
@@ -263,7 +264,8 @@ LIMIT_USAGE_SQL = """
     SELECT t.today, t.month, h.today, h.month,
       (SELECT a.id FROM monitoring_checkattempt a
         WHERE a.customer_id = %(customer)s AND a.external_id = %(external_id)s
-          AND NOT a.timed_out ORDER BY a.created_at LIMIT 1)
+          AND NOT a.timed_out ORDER BY a.created_at LIMIT 1),
+      EXISTS (SELECT 1 FROM monitoring_transaction p WHERE p.external_id = %(external_id)s)
     FROM (SELECT COALESCE(SUM(amount_pkr) FILTER (WHERE occurred_at >= %(day)s), 0) AS today,
                  COALESCE(SUM(amount_pkr), 0) AS month
             FROM monitoring_transaction
@@ -312,7 +314,7 @@ def limit_usage(
             "holds": count_holds,
         })  # fmt: skip
         row = cursor.fetchone()
-    return LimitUsage(*(Decimal(v) for v in row[:4]), replay_of=row[4])
+    return LimitUsage(*(Decimal(v) for v in row[:4]), replay_of=row[4], already_posted=row[5])
 
 
 # The check's customer, read and locked in one round trip (PostgreSQL). The advisory lock is

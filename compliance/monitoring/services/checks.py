@@ -327,7 +327,9 @@ def _decide(data, customer, occurred_at, now, digest, actor, started, budget_ms)
     attempt.request_hash = digest
     attempt.seen = seen
     hold = None
-    if decision == CheckAttempt.Decision.ALLOW and outgoing:
+    # Posted already (a check sent after the fact): the transaction counts, a hold never
+    # would be consumed and would count it twice until it expired.
+    if decision == CheckAttempt.Decision.ALLOW and outgoing and not usage.already_posted:
         hold = Hold(
             check_attempt=attempt,
             customer_id=customer.id,

@@ -259,3 +259,12 @@ def test_the_decision_is_reproduced_from_what_was_stored(api_client):
     again = check_transaction(tx, ctx, blocking_rules=blocking)
     assert again.decision == attempt.decision == "block"
     assert [r.detail for r in again.reasons] == [r["detail"] for r in attempt.reasons]
+
+
+def test_a_check_of_a_transaction_already_posted_places_no_hold(api_client):
+    customer = nearly_spent_customer("0")
+    body = withdrawal(customer, "60000.00")
+    ingest({**body, "occurred_at": timezone.now().isoformat()})
+    answer = check(api_client, body)
+    assert answer["decision"] == "allow" and "hold" not in answer
+    assert not Hold.objects.exists()
