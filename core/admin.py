@@ -3,9 +3,16 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
-from core import api_keys
+from core import api_keys, audit
 from core.actors import Actor
-from core.models import ApiKey, AuditEvent, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from core.models import (
+    ApiKey,
+    AuditEvent,
+    ClosureDate,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -91,3 +98,22 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
     @admin.display(description="Body")
     def pretty_body(self, obj):
         return format_html("<pre>{}</pre>", obj.body)
+
+
+@admin.register(ClosureDate)
+class ClosureDateAdmin(NoDeleteAdmin):
+    """Announced closures: case SLAs and filing deadlines both skip these days."""
+
+    list_display = ("date", "description")
+    date_hierarchy = "date"
+
+    def save_model(self, request, obj, form, change):
+        before = {f: form.initial.get(f) for f in form.changed_data} if change else None
+        super().save_model(request, obj, form, change)
+        audit.record(
+            actor=Actor.for_user(request.user),
+            action=f"core.closuredate.{'changed' if change else 'added'}",
+            obj=obj,
+            before=before,
+            after={f: str(form.cleaned_data.get(f)) for f in form.changed_data},
+        )

@@ -175,3 +175,20 @@ class WebhookAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attempted_at:%Y-%m-%d %H:%M:%S} {self.status_code or self.error}"
+
+
+class ClosureDate(models.Model):
+    """A closure the holiday calendar does not know (announced Eid days, ad-hoc closures).
+
+    Held in core so that every clock on the business calendar (case SLAs, filing deadlines)
+    counts the same days; see ``core.business_calendar`` and ``core.selectors.closure_dates``.
+    """
+
+    date = models.DateField(unique=True)
+    description = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date}: {self.description}"

@@ -31,7 +31,6 @@ from core.errors import DomainError
 from kyc.models import Customer
 from reporting import exports, services, statistics
 from reporting.models import (
-    ClosureDate,
     FilingSettings,
     LookupCode,
     OverdueNotice,
@@ -600,11 +599,6 @@ class FilingSettingsAdmin(AuditedSettingsAdmin):
 
     def has_add_permission(self, request) -> bool:
         return not FilingSettings.objects.exists() and super().has_add_permission(request)
-
-
-@admin.register(ClosureDate)
-class ClosureDateAdmin(AuditedSettingsAdmin):
-    list_display = ("date", "description")
 
 
 @admin.register(ReportingEntityProfile)

@@ -13,7 +13,8 @@ from core.actors import Actor
 from core.audit import events_for
 from core.errors import FourEyesViolation, InvalidTransition, NotPermitted, ValidationFailed
 from reporting import services
-from reporting.models import ClosureDate, Report
+from core.models import ClosureDate
+from reporting.models import Report
 
 pytestmark = pytest.mark.django_db
 
