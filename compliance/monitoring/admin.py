@@ -33,6 +33,7 @@ from compliance.monitoring.models import (
 from compliance.monitoring.typologies import registry
 from core.actors import Actor
 from core.admin import NoDeleteAdmin, ReadOnlyAdmin
+from core.admin_base import TabularInline
 from core.errors import DomainError, ValidationFailed
 
 BACKTEST_DAYS = 30
@@ -184,7 +185,7 @@ class NewVersionForm(forms.ModelForm):
         return out
 
 
-class RuleVersionInline(admin.TabularInline):
+class RuleVersionInline(TabularInline):
     model = RuleVersion
     extra = 0
     can_delete = False
@@ -357,7 +358,7 @@ def _for_each(request: HttpRequest, queryset: QuerySet, call, done: str) -> None
         messages.success(request, f"{done}: {count}.")
 
 
-class BacktestInline(admin.TabularInline):
+class BacktestInline(TabularInline):
     model = Backtest
     fk_name = "rule_version"
     extra = 0
@@ -482,7 +483,7 @@ class BacktestAdmin(ReadOnlyAdmin):
         return _pretty(backtest.results)
 
 
-class AlertTransactionInline(admin.TabularInline):
+class AlertTransactionInline(TabularInline):
     model = AlertTransaction
     extra = 0
     can_delete = False

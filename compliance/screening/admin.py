@@ -29,6 +29,7 @@ from compliance.screening.models import (
 from core import audit
 from core.actors import Actor
 from core.admin import NoDeleteAdmin, ReadOnlyAdmin
+from core.admin_base import TabularInline
 from core.errors import DomainError
 
 # decision -> (label, service, permission the officer needs)
@@ -102,7 +103,7 @@ class WatchlistVersionAdmin(ReadOnlyAdmin):
     date_hierarchy = "imported_at"
 
 
-class _ReadOnlyInline(admin.TabularInline):
+class _ReadOnlyInline(TabularInline):
     extra = 0
     can_delete = False
 

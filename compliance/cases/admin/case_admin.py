@@ -29,6 +29,7 @@ from compliance.cases.models import (
 from compliance.cases.sla import SlaStatus
 from core.actors import Actor
 from core.admin import NoDeleteAdmin
+from core.admin_base import StackedInline, TabularInline
 from core.errors import DomainError
 
 SLA_COLOURS = {
@@ -116,7 +117,7 @@ class TypologyFilter(admin.SimpleListFilter):
 # ------------------------------------------------------------------------------ inlines
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(TabularInline):
     template = "admin/cases/edit_inline/readonly_tabular.html"
     extra = 0
     can_delete = False
@@ -234,7 +235,7 @@ class NoteInline(ReadOnlyInline):
         return _local(obj.created_at)
 
 
-class NewNoteInline(admin.StackedInline):
+class NewNoteInline(StackedInline):
     """An empty form under the notes: typing a note and saving adds it (through the service)."""
 
     model = CaseNote

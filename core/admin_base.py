@@ -1,0 +1,163 @@
+"""The one place every admin page imports its base classes from (django-unfold underneath).
+
+New admin pages use these and get the workspace's look and habits for free:
+
+    from core.admin_base import ModelAdmin, NoDeleteAdmin, ReadOnlyAdmin, TabularInline, display
+
+- ``ModelAdmin``: unfold's, with filters turned into dropdowns (choice and relation fields,
+  and any ``SimpleListFilter``) applied by one "Apply" button, compact forms, and
+  ``list_select_related`` left to each admin (queries stay batched).
+- ``ReadOnlyAdmin`` (evidence: nobody changes it here) and ``NoDeleteAdmin`` (regulated records
+  are never hard-deleted).
+- ``TabularInline`` / ``StackedInline``: unfold's inlines.
+- ``display``: unfold's ``@display``; ``label=`` turns a value into a coloured badge. The badge
+  colours for the words officers scan for (SLA state, severity, priority, status) are below, so
+  every page colours "breached" or "critical" the same way.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin as django_admin
+from django.contrib.admin.utils import get_fields_from_path
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from unfold.admin import ModelAdmin as UnfoldModelAdmin
+from unfold.admin import StackedInline as UnfoldStackedInline
+from unfold.admin import TabularInline as UnfoldTabularInline
+from unfold.contrib.filters.admin import (
+    BooleanRadioFilter,
+    ChoicesDropdownFilter,
+    DropdownFilter,
+    RelatedDropdownFilter,
+)
+from unfold.decorators import action, display
+
+__all__ = [
+    "BADGES",
+    "SEVERITY_BADGE",
+    "SLA_BADGE",
+    "STATUS_BADGE",
+    "ModelAdmin",
+    "NoDeleteAdmin",
+    "ReadOnlyAdmin",
+    "StackedInline",
+    "TabularInline",
+    "action",
+    "display",
+]
+
+# Badge colours (unfold label types): success, info, warning, danger; anything else is grey.
+SLA_BADGE = {
+    "on_track": "success",
+    "at_risk": "warning",
+    "breached": "danger",
+    "met": "success",
+    "missed": "danger",
+}
+SEVERITY_BADGE = {
+    "low": "info",
+    "medium": "warning",
+    "high": "danger",
+    "critical": "danger",
+}
+STATUS_BADGE = {
+    # work to do
+    "open": "info",
+    "new": "info",
+    "pending": "warning",
+    "pending_review": "warning",
+    "pending_approval": "warning",
+    "awaiting_mlro": "warning",
+    "investigating": "info",
+    "escalated": "warning",
+    "proposed": "warning",
+    "draft": "info",
+    # outcomes
+    "approved": "success",
+    "acknowledged": "success",
+    "submitted": "info",
+    "closed": "success",
+    "cleared": "success",
+    "false_positive": "success",
+    "true_match": "danger",
+    "confirmed": "danger",
+    "rejected": "danger",
+    "refused": "danger",
+    "frozen": "danger",
+    "failed": "danger",
+}
+BADGES = {**STATUS_BADGE, **SEVERITY_BADGE, **SLA_BADGE}
+
+
+def dropdown_filter(spec, model: type[models.Model]):
+    """``list_filter`` entry as a dropdown where unfold has one; otherwise unchanged."""
+    if isinstance(spec, str):
+        try:
+            field = get_fields_from_path(model, spec)[-1]
+        except (FieldDoesNotExist, django_admin.utils.NotRelationField):
+            return spec
+        if field.is_relation:
+            return (spec, RelatedDropdownFilter)
+        if getattr(field, "choices", None):
+            return (spec, ChoicesDropdownFilter)
+        if isinstance(field, models.BooleanField):
+            return (spec, BooleanRadioFilter)
+        return spec
+    if (
+        isinstance(spec, type)
+        and issubclass(spec, django_admin.SimpleListFilter)
+        and not issubclass(spec, DropdownFilter)
+    ):
+        return _as_dropdown(spec)
+    return spec
+
+
+_DROPDOWNS: dict[type, type] = {}
+
+
+def _as_dropdown(filter_class: type) -> type:
+    if filter_class not in _DROPDOWNS:
+        _DROPDOWNS[filter_class] = type(
+            filter_class.__name__, (DropdownFilter, filter_class), {"__module__": __name__}
+        )
+    return _DROPDOWNS[filter_class]
+
+
+class ModelAdmin(UnfoldModelAdmin):
+    """Unfold's ModelAdmin with dropdown filters and an "Apply" button for them."""
+
+    list_filter_submit = True
+    compressed_fields = True
+    warn_unsaved_form = True
+
+    def __init__(self, model, admin_site) -> None:
+        super().__init__(model, admin_site)
+        self.list_filter = tuple(dropdown_filter(spec, model) for spec in self.list_filter)
+
+
+class ReadOnlyAdmin(ModelAdmin):
+    """Evidence: viewable by those allowed, changeable by nobody through the admin."""
+
+    warn_unsaved_form = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class NoDeleteAdmin(ModelAdmin):
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class TabularInline(UnfoldTabularInline):
+    pass
+
+
+class StackedInline(UnfoldStackedInline):
+    pass
