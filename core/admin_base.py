@@ -17,6 +17,9 @@ New admin pages use these and get the workspace's look and habits for free:
 
 from __future__ import annotations
 
+import secrets
+
+from django import forms
 from django.contrib import admin as django_admin
 from django.contrib.admin.utils import get_fields_from_path
 from django.core.exceptions import FieldDoesNotExist
@@ -31,6 +34,13 @@ from unfold.contrib.filters.admin import (
     RelatedDropdownFilter,
 )
 from unfold.decorators import action, display
+from unfold.widgets import (
+    CHECKBOX_CLASSES,
+    FILE_CLASSES,
+    INPUT_CLASSES,
+    SELECT_CLASSES,
+    TEXTAREA_CLASSES,
+)
 
 __all__ = [
     "BADGES",
@@ -43,7 +53,13 @@ __all__ = [
     "StackedInline",
     "TabularInline",
     "action",
+    "badge",
     "display",
+    "issue_once",
+    "spend_once",
+    "stale_objects",
+    "unfold_widgets",
+    "versions_of",
 ]
 
 # Badge colours (unfold label types): success, info, warning, danger; anything else is grey.
@@ -112,6 +128,24 @@ def dropdown_filter(spec, model: type[models.Model]):
     return spec
 
 
+def badge(field: str, *, description: str | None = None, colours: dict | None = None):
+    """A list column showing a choice field as a coloured badge: ``status_badge = badge("status")``
+    in the class body, then ``"status_badge"`` in ``list_display``."""
+
+    @display(
+        description=description or field.replace("_", " "),
+        ordering=field,
+        label=colours or BADGES,
+    )
+    def column(self, obj):
+        value = getattr(obj, field)
+        shown = getattr(obj, f"get_{field}_display", None)
+        return value, shown() if shown else value
+
+    column.__name__ = f"{field}_badge"
+    return column
+
+
 _DROPDOWNS: dict[type, type] = {}
 
 
@@ -161,3 +195,66 @@ class TabularInline(UnfoldTabularInline):
 
 class StackedInline(UnfoldStackedInline):
     pass
+
+
+# ------------------------------------------------------------------ forms officers submit
+
+_ONCE_KEY = "nigraan_once"
+_ONCE_KEEP = 50  # tokens kept per session: a few tabs' worth of open forms
+
+
+def issue_once(request) -> str:
+    """A token for one submission of a form (double-click protection, with ``spend_once``)."""
+    token = secrets.token_urlsafe(16)
+    tokens = [*request.session.get(_ONCE_KEY, []), token][-_ONCE_KEEP:]
+    request.session[_ONCE_KEY] = tokens
+    return token
+
+
+def spend_once(request, token: str) -> bool:
+    """True the first time ``token`` comes back; False for a repeat (the second click)."""
+    tokens = request.session.get(_ONCE_KEY, [])
+    if not token or token not in tokens:
+        return False
+    tokens.remove(token)
+    request.session[_ONCE_KEY] = tokens
+    return True
+
+
+def versions_of(objects) -> str:
+    """What the page showed: ``pk@updated_at`` per object, for ``stale_objects`` on submit."""
+    return ",".join(
+        f"{obj.pk}@{obj.updated_at.isoformat()}"
+        for obj in objects
+        if getattr(obj, "updated_at", None) is not None
+    )
+
+
+def stale_objects(objects, seen: str) -> list:
+    """The objects changed since the page showing them was built (optimistic check)."""
+    shown = dict(part.split("@", 1) for part in (seen or "").split(",") if "@" in part)
+    return [
+        obj
+        for obj in objects
+        if str(obj.pk) in shown
+        and getattr(obj, "updated_at", None) is not None
+        and obj.updated_at.isoformat() != shown[str(obj.pk)]
+    ]
+
+
+def unfold_widgets(form):
+    """Give a plain Django form unfold's inputs (forms built outside a ModelAdmin)."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            css = CHECKBOX_CLASSES
+        elif isinstance(widget, forms.Textarea):
+            css = TEXTAREA_CLASSES
+        elif isinstance(widget, forms.Select):
+            css = SELECT_CLASSES
+        elif isinstance(widget, forms.ClearableFileInput | forms.FileInput):
+            css = FILE_CLASSES
+        else:
+            css = INPUT_CLASSES
+        widget.attrs["class"] = " ".join(css)
+    return form

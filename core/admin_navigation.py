@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from django.urls import reverse_lazy
+from django.templatetags.static import static
+from django.urls import reverse, reverse_lazy
+from django.utils.functional import lazy
 
 ANALYST, MLRO, REGULATOR, AUDITOR, ADMIN = "Analyst", "MLRO", "Regulator", "Auditor", "Admin"
 CASEWORK = (ANALYST, MLRO)
@@ -57,9 +59,17 @@ def _item(title: str, icon: str, url: str, roles: Iterable[str], permission: str
     }
 
 
-def _queue(title: str, kind: str, scope: str, icon: str, permission: str) -> dict:
-    link = f"/admin/workspace/queue/{kind}/?scope={scope}"
-    return {"title": title, "icon": icon, "link": link, "permission": allowed(CASEWORK, permission)}
+def _queue(title: str, url: str, query: str, icon: str, permission: str) -> dict:
+    """A work queue: a list page with its filter, sorted by priority and SLA where it has them."""
+    return {
+        "title": title,
+        "icon": icon,
+        "link": lazy(lambda: f"{reverse(url)}?{query}", str)(),
+        "active": lambda request: (
+            request.path == reverse(url) and query in request.META.get("QUERY_STRING", "")
+        ),
+        "permission": allowed(CASEWORK, permission),
+    }
 
 
 def _section(title: str, items: list[dict]) -> dict:
@@ -72,16 +82,38 @@ NAVIGATION = [
         "Workspace",
         [
             _item("Dashboard", "dashboard", "admin:index", EVERYONE),
-            _queue("My cases", "cases", "mine", "assignment_ind", "cases.view_case"),
-            _queue("Team cases", "cases", "team", "groups", "cases.view_case"),
-            _queue("Alerts", "alerts", "team", "notifications", "monitoring.view_alert"),
             _queue(
-                "Screening hits", "hits", "team", "person_search", "screening.view_screeninghit"
+                "My cases",
+                "admin:cases_case_changelist",
+                "queue=mine",
+                "assignment_ind",
+                "cases.view_case",
+            ),
+            _queue(
+                "Team cases",
+                "admin:cases_case_changelist",
+                "queue=live",
+                "groups",
+                "cases.view_case",
+            ),
+            _queue(
+                "Open alerts",
+                "admin:monitoring_alert_changelist",
+                "status__exact=open",
+                "notifications",
+                "monitoring.view_alert",
+            ),
+            _queue(
+                "Hits to decide",
+                "admin:screening_screeninghit_changelist",
+                "queue=undecided",
+                "person_search",
+                "screening.view_screeninghit",
             ),
             _queue(
                 "Onboarding reviews",
-                "onboarding",
-                "team",
+                "admin:compliance_onboardingassessment_changelist",
+                "status__exact=in_review",
                 "how_to_reg",
                 "compliance.view_onboardingassessment",
             ),
@@ -213,6 +245,9 @@ NAVIGATION = [
 
 UNFOLD = {
     "SITE_TITLE": "Nigraan",
+    # Served by staticfiles (compliance.workspace), on every admin page.
+    "STYLES": [lambda request: static("workspace/unfold.css")],
+    "SCRIPTS": [lambda request: static("workspace/queue.js")],
     "SITE_HEADER": "Nigraan compliance",
     "SITE_SUBHEADER": "Compliance workspace",
     "SITE_SYMBOL": "shield",

@@ -27,6 +27,7 @@ from django.utils.html import format_html, format_html_join
 from core import audit, roles
 from core.actors import Actor
 from core.admin import NoDeleteAdmin, ReadOnlyAdmin
+from core.admin_base import badge
 from core.errors import DomainError
 from kyc.models import Customer
 from reporting import exports, services, statistics
@@ -145,7 +146,7 @@ class ReportAdmin(NoDeleteAdmin):
     list_display = (
         "reference",
         "kind",
-        "status",
+        "status_badge",
         "customer_ref",
         "version",
         "due_at",
@@ -153,6 +154,7 @@ class ReportAdmin(NoDeleteAdmin):
         "submitted_at",
         "fiu_ref_number",
     )
+    status_badge = badge("status")
     list_filter = ("kind", "status", DeadlineFilter)
     search_fields = ("reference", "fiu_ref_number", "customer__external_id")
     date_hierarchy = "created_at"

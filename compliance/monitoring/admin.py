@@ -33,7 +33,7 @@ from compliance.monitoring.models import (
 from compliance.monitoring.typologies import registry
 from core.actors import Actor
 from core.admin import NoDeleteAdmin, ReadOnlyAdmin
-from core.admin_base import TabularInline
+from core.admin_base import SEVERITY_BADGE, TabularInline, badge
 from core.errors import DomainError, ValidationFailed
 
 BACKTEST_DAYS = 30
@@ -521,13 +521,15 @@ class AlertAdmin(ReadOnlyAdmin):
         "created_at",
         "customer",
         "typology",
-        "severity",
+        "severity_badge",
         "score",
-        "status",
+        "status_badge",
         "rule",
         "rule_version",
         "is_shadow",
     )
+    severity_badge = badge("severity", colours=SEVERITY_BADGE)
+    status_badge = badge("status")
     list_filter = ("status", "severity", "typology", "is_shadow")
     search_fields = ("customer__external_id", "customer__full_name", "customer__legal_name")
     list_select_related = ("customer", "rule", "rule_version__rule")

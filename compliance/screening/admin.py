@@ -29,7 +29,7 @@ from compliance.screening.models import (
 from core import audit
 from core.actors import Actor
 from core.admin import NoDeleteAdmin, ReadOnlyAdmin
-from core.admin_base import TabularInline
+from core.admin_base import TabularInline, badge
 from core.errors import DomainError
 
 # decision -> (label, service, permission the officer needs)
@@ -176,6 +176,7 @@ class HitStatusFilter(admin.SimpleListFilter):
 
 @admin.register(ScreeningHit)
 class ScreeningHitAdmin(NoDeleteAdmin):
+    status_badge = badge("status")
     list_display = (
         "created_at",
         "customer",
@@ -184,7 +185,7 @@ class ScreeningHitAdmin(NoDeleteAdmin):
         "listed",
         "matched_name",
         "score",
-        "status",
+        "status_badge",
         "origin",
     )
     list_filter = (HitStatusFilter, "origin", "subject_kind", "entry__watchlist")
