@@ -16,6 +16,7 @@ from django.utils.html import format_html, format_html_join
 from unfold.utils import display_for_label
 
 from compliance.cases import access, selectors, services
+from compliance.cases.admin.forms import CaseChangeForm
 from compliance.cases.admin.steps import CASE_STEPS, DECISION_STEPS
 from compliance.cases.admin.views import StepsMixin
 from compliance.cases.models import (
@@ -287,6 +288,7 @@ class TimelineInline(ReadOnlyInline):
 
 @admin.register(Case)
 class CaseAdmin(StepsMixin, NoDeleteAdmin):
+    form = CaseChangeForm
     steps = CASE_STEPS
     list_display = (
         "reference",

@@ -78,7 +78,8 @@ class StepsMixin(admin.ModelAdmin):
         form = unfold_widgets(step.form(request.POST or None, user=request.user))
         if request.method == "POST":
             # A second click on the same form does nothing more than the first did.
-            if not spend_once(request, request.POST.get("once", "")):
+            once = request.POST.get("once", "")
+            if once and not spend_once(request, once):
                 messages.info(request, f"{step.label}: this form was already sent; done once.")
                 return HttpResponseRedirect(self.after_step_url(objects))
             changed = stale_objects(objects, request.POST.get("seen", ""))

@@ -108,6 +108,26 @@
     }, 0);
   }, true);
 
+  // "Save this view": the officer's filters and sort, kept under a name in the sidebar.
+  function saveViewForm(list) {
+    var csrf = document.querySelector("input[name=csrfmiddlewaretoken]");
+    if (!csrf) return;
+    var form = document.createElement("form");
+    form.method = "post";
+    form.action = "/admin/workspace/saved-views/";
+    form.id = "save-view";
+    form.className = "save-view";
+    form.setAttribute("data-once", "");
+    form.innerHTML =
+      '<input type="hidden" name="csrfmiddlewaretoken">' +
+      '<input type="hidden" name="url">' +
+      '<input type="text" name="name" maxlength="80" placeholder="Name this view" aria-label="Name this view" required>' +
+      '<button type="submit">Save view</button>';
+    form.elements.csrfmiddlewaretoken.value = csrf.value;
+    form.elements.url.value = window.location.pathname + window.location.search;
+    list.parentNode.insertBefore(form, list);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var list = document.getElementById("result_list");
     if (!list) return;
@@ -117,6 +137,7 @@
     help.hidden = true;
     help.textContent = "Keys: j/k next/previous, o open, x tick, a assign to me, ? hide.";
     list.parentNode.insertBefore(help, list);
+    saveViewForm(list);
     // The change forms of the admin also submit once.
     document.querySelectorAll("form[id$=_form]").forEach(function (f) { f.setAttribute("data-once", ""); });
   });
