@@ -29,7 +29,7 @@ from compliance.screening.models import (
 from core import audit
 from core.actors import Actor
 from core.admin import NoDeleteAdmin, ReadOnlyAdmin
-from core.admin_base import TabularInline, badge
+from core.admin_base import TabularInline, badge, unfold_widgets
 from core.errors import DomainError
 
 # decision -> (label, service, permission the officer needs)
@@ -292,7 +292,7 @@ class ScreeningHitAdmin(NoDeleteAdmin):
             raise PermissionDenied
         ids = [i for i in (request.POST.get("ids") or request.GET.get("ids", "")).split(",") if i]
         hits = list(ScreeningHit.objects.filter(pk__in=ids).select_related("customer", "entry"))
-        form = ReasonForm(request.POST or None)
+        form = unfold_widgets(ReasonForm(request.POST or None))
         if request.method == "POST" and form.is_valid():
             actor = Actor.for_user(request.user)
             done = 0

@@ -45,7 +45,7 @@ def test_analyst_works_an_alert_into_a_case_with_a_note_and_an_attachment_and_pr
 ):
     from compliance.cases.models import Case, CaseAttachment, CaseNote, Decision
 
-    person, case = _structuring_case(eager, "Kamran Akbar Shah", "42101-5550011-1")
+    _person, case = _structuring_case(eager, "Kamran Akbar Shah", "42101-5550011-1")
     analyst = staff_user(roles.ANALYST)
     evidence = tmp_path / "deposit-slips.pdf"
     evidence.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
@@ -90,7 +90,7 @@ def test_mlro_with_totp_edits_and_approves_the_str_it_validates_is_filed_and_ack
     from core.actors import Actor
     from reporting.models import Report
 
-    person, case = _structuring_case(eager, "Nadeem Akbar Khan", "42101-5550012-1")
+    _person, case = _structuring_case(eager, "Nadeem Akbar Khan", "42101-5550012-1")
     analyst = staff_user(roles.ANALYST)
     with eager():
         escalate_case(case=case, reason="Structured cash deposits.", actor=Actor.for_user(analyst),
@@ -135,8 +135,13 @@ def test_mlro_approves_a_pep_onboarding_that_the_proposer_cannot(
     from compliance.onboarding.services import assess_customer
 
     with eager():
-        pep = customer("Sardar Ahmed Khan", cnic="42101-5550013-1", submit=True,
-                       is_pep_declared=True, pep_details="Member Provincial Assembly, Sindh")  # fmt: skip
+        pep = customer(
+            "Sardar Ahmed Khan",
+            cnic="42101-5550013-1",
+            submit=True,
+            is_pep_declared=True,
+            pep_details="Member Provincial Assembly, Sindh",
+        )
         assessment = OnboardingAssessment.objects.filter(customer=pep).order_by(
             "-started_at"
         ).first() or assess_customer(pep.pk)
