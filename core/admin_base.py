@@ -163,6 +163,9 @@ class ModelAdmin(UnfoldModelAdmin):
     list_filter_submit = True
     compressed_fields = True
     warn_unsaved_form = True
+    # Fifty rows render fast and fill a screen or two; the full count is one query less.
+    list_per_page = 50
+    show_full_result_count = False
 
     def __init__(self, model, admin_site) -> None:
         super().__init__(model, admin_site)

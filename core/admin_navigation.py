@@ -97,9 +97,9 @@ NAVIGATION = [
                 "cases.view_case",
             ),
             _queue(
-                "Open alerts",
+                "Alert queue",
                 "admin:monitoring_alert_changelist",
-                "status__exact=open",
+                "queue=live",
                 "notifications",
                 "monitoring.view_alert",
             ),

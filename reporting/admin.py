@@ -27,7 +27,7 @@ from django.utils.html import format_html, format_html_join
 from core import audit, roles
 from core.actors import Actor
 from core.admin import NoDeleteAdmin, ReadOnlyAdmin
-from core.admin_base import badge
+from core.admin_base import badge, unfold_widgets
 from core.errors import DomainError
 from kyc.models import Customer
 from reporting import exports, services, statistics
@@ -399,7 +399,7 @@ class ReportAdmin(NoDeleteAdmin):
         if not self.has_change_permission(request, report) or not self._allowed(request, perm):
             raise PermissionDenied
         data = request.POST if request.method == "POST" else None
-        form = TransitionForm(field_specs, report, data)
+        form = unfold_widgets(TransitionForm(field_specs, report, data))
         if request.method == "POST" and form.is_valid():
             try:
                 actor = Actor.for_user(request.user)

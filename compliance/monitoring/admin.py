@@ -513,6 +513,21 @@ class AlertTransactionInline(TabularInline):
         return super().get_queryset(request).select_related("transaction")
 
 
+class AlertQueueFilter(admin.SimpleListFilter):
+    """The alert queue: alerts still to be dealt with (not yet grouped, or in a live case)."""
+
+    title = "queue"
+    parameter_name = "queue"
+
+    def lookups(self, request, model_admin):
+        return [("live", "To deal with (open or in a case)")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "live":
+            return queryset.filter(status__in=(Alert.Status.OPEN, Alert.Status.IN_CASE))
+        return queryset
+
+
 @admin.register(Alert)
 class AlertAdmin(ReadOnlyAdmin):
     """The alerts queue. Status moves with cases (compliance.cases), not here."""
@@ -530,7 +545,7 @@ class AlertAdmin(ReadOnlyAdmin):
     )
     severity_badge = badge("severity", colours=SEVERITY_BADGE)
     status_badge = badge("status")
-    list_filter = ("status", "severity", "typology", "is_shadow")
+    list_filter = (AlertQueueFilter, "status", "severity", "typology", "is_shadow")
     search_fields = ("customer__external_id", "customer__full_name", "customer__legal_name")
     list_select_related = ("customer", "rule", "rule_version__rule")
     date_hierarchy = "created_at"

@@ -33,7 +33,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PASSWORD = "correct-horse-battery-staple"
-WAIT_MS = 15_000
+WAIT_MS = 30_000  # the machine is shared: generous, but every wait is on a selector
 
 _initial = {}
 

@@ -53,7 +53,7 @@ def test_analyst_works_an_alert_into_a_case_with_a_note_and_an_attachment_and_pr
     page = new_page()
     log_in(page, analyst.username)
     # The alert queue shows the structuring alert; the team's case queue holds its case.
-    page.click("nav a:has-text('Open alerts')")
+    page.click("nav a:has-text('Alert queue')")
     page.wait_for_selector("#result_list")
     assert page.locator("#result_list tbody tr", has_text="STRUCTURING").count() >= 1
     page.click("nav a:has-text('Team cases')")
@@ -86,6 +86,9 @@ def test_analyst_works_an_alert_into_a_case_with_a_note_and_an_attachment_and_pr
 def test_mlro_with_totp_edits_and_approves_the_str_it_validates_is_filed_and_acknowledged(
     eager, staff_user, stack, new_page, log_in, totp_code, shot, wait_until
 ):
+    """The MLRO approves the analyst's STR proposal (the worker drafts the STR), edits the
+    draft and sends it for approval; being its editor, the same MLRO's approval is refused
+    (four eyes), and a second MLRO approves and files it; the FMU acknowledges it."""
     from compliance.cases.services import escalate_case
     from core.actors import Actor
     from reporting.models import Report
@@ -96,6 +99,7 @@ def test_mlro_with_totp_edits_and_approves_the_str_it_validates_is_filed_and_ack
         escalate_case(case=case, reason="Structured cash deposits.", actor=Actor.for_user(analyst),
                       propose_str=True)  # fmt: skip
     mlro, device = _totp_user(staff_user, roles.MLRO)
+    second_mlro, second_device = _totp_user(staff_user, roles.MLRO)
 
     page = new_page()
     log_in(page, mlro.username, otp=totp_code(device))
@@ -106,7 +110,7 @@ def test_mlro_with_totp_edits_and_approves_the_str_it_validates_is_filed_and_ack
     page.click("[name=confirm]")
     page.wait_for_selector("text=done for 1 of 1")
 
-    # The worker drafts the STR from the approved decision.
+    # The worker drafts the STR from the approved decision; it validates against the schema.
     report = wait_until(lambda: Report.objects.filter(case=case).first(), "the STR draft")
     assert report.validation_problems == []
     page.goto(f"/admin/reporting/report/{report.pk}/change/")
@@ -114,17 +118,28 @@ def test_mlro_with_totp_edits_and_approves_the_str_it_validates_is_filed_and_ack
     page.fill("input[name=change_reason]", "Added the customer's answer.")
     page.click("[name=_continue]")
     page.wait_for_selector("text=Customer offered no documents.")
-    for step in ("Submit for approval", "Approve (MLRO)", "File with the FMU",
-                 "Check the FMU's answer"):  # fmt: skip
-        page.click(f"a:has-text('{step}')")
-        if page.locator("#id_reason").count():
-            page.fill("#id_reason", "Reviewed the narrative and the XML.")
-        page.click("#content-main [type=submit]")
-        page.wait_for_selector(f"text={step}:")
-    report.refresh_from_db()
+    page.click("a:has-text('Submit for approval')")
+    page.click("#content-main [type=submit]")
+    page.wait_for_selector("text=is now pending approval")
+    page.click("a:has-text('Approve (MLRO)')")
+    page.fill("#id_reason", "Reviewed.")
+    page.click("#content-main [type=submit]")
+    page.wait_for_selector("text=another MLRO must")  # four eyes: the editor cannot approve
+
+    page = new_page()
+    log_in(page, second_mlro.username, otp=totp_code(second_device))
+    page.goto(f"/admin/reporting/report/{report.pk}/change/")
+    page.click("a:has-text('Approve (MLRO)')")
+    page.fill("#id_reason", "Narrative and XML reviewed; grounds are clear.")
+    page.click("#content-main [type=submit]")
+    page.wait_for_selector("text=is now approved")
+    page.click("a:has-text('File with the FMU')")
+    page.click("#content-main [type=submit]")
+    page.wait_for_selector("text=is now acknowledged")
     shot(page, "mlro-str-acknowledged")
+    report.refresh_from_db()
     assert report.status == Report.Status.ACKNOWLEDGED
-    assert report.approved_by == mlro and report.fiu_ref_number
+    assert report.approved_by == second_mlro and report.fiu_ref_number
     assert "Customer offered no documents." in report.xml
 
 
@@ -217,7 +232,7 @@ def test_analyst_clears_a_hit_as_false_positive_and_it_stays_cleared_on_rescreen
     with eager():
         screen_customer(customer=person)  # the rescreen
     page.click("nav a:has-text('Hits to decide')")
-    page.wait_for_selector("#result_list, text=0 screening hits")
+    page.wait_for_load_state()
     shot(page, "analyst-hit-cleared")
     hit.refresh_from_db()
     assert hit.status == ScreeningHit.Status.FALSE_POSITIVE
@@ -289,7 +304,7 @@ def test_admin_proposes_a_rule_parameter_change_and_a_second_officer_activates_i
     page.fill("textarea[name=params]", '{"min_count": 4}')
     page.fill("[name=note]", "Four deposits, not three: fewer false positives.")
     page.click("[name=_save]")
-    page.wait_for_selector("#result_list")
+    page.wait_for_url("**/admin/monitoring/rule/")
     version = rule.versions.get(number=2)
     rule.refresh_from_db()
     assert rule.active_version.number == 1  # proposed, not live
@@ -315,15 +330,19 @@ def test_regulator_sees_filings_and_the_inspection_export_and_no_write_action(
     eager, staff_user, new_page, log_in, shot
 ):
     from core.actors import Actor
-    from reporting.services import draft_str_for_transactions
+    from reporting import services
 
     person, case = _structuring_case(eager, "Bilal Ahmed Qureshi", "42101-5550016-1")
+    analyst = Actor.for_user(staff_user(roles.ANALYST))
+    mlro = Actor.for_user(staff_user(roles.MLRO))
     with eager():
-        report = draft_str_for_transactions(
-            customer=person, transactions=[link.alert.transactions.first()
-                                           for link in case.alert_links.all()][:1],
-            actor=Actor.for_user(staff_user(roles.MLRO)), narrative="Structuring.",
-        )  # fmt: skip
+        deposits = [tx for link in case.alert_links.all() for tx in link.alert.transactions.all()]
+        report = services.draft_str_for_transactions(
+            customer=person, transactions=deposits, actor=analyst, narrative="Structuring."
+        )
+        report = services.submit_for_approval(report=report, actor=analyst)
+        report = services.approve(report=report, actor=mlro, reason="Grounds are clear.")
+        report = services.submit(report=report, actor=mlro)
     regulator = staff_user(roles.REGULATOR)
 
     page = new_page()
@@ -335,7 +354,7 @@ def test_regulator_sees_filings_and_the_inspection_export_and_no_write_action(
     page.click("nav a:has-text('Inspection export')")
     page.wait_for_selector("input[name=date_from]")
     page.click("nav a:has-text('goAML reports')")
-    page.wait_for_selector("#result_list")
+    page.wait_for_selector(f"#result_list >> text={report.reference}")
     assert page.locator("select[name=action]").count() == 0  # no bulk write actions
     shot(page, "regulator-filings")
     assert page.goto(f"/admin/reporting/report/{report.pk}/transition/approve/").status == 403
