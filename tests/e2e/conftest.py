@@ -46,6 +46,15 @@ def _reset_to_initial_rows() -> None:
 
     call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
     connection.creation.deserialize_db_from_string(_initial["rows"])
+    # The rows come back with their ids; the sequences must move past them, or the next
+    # insert (a new rule version, say) collides with a restored row.
+    from django.apps import apps
+    from django.core.management.color import no_style
+
+    statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models())
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
 
 
 @pytest.fixture(scope="session", autouse=True)

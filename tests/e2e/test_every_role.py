@@ -338,7 +338,11 @@ def test_regulator_sees_filings_and_the_inspection_export_and_no_write_action(
     with eager():
         deposits = [tx for link in case.alert_links.all() for tx in link.alert.transactions.all()]
         report = services.draft_str_for_transactions(
-            customer=person, transactions=deposits, actor=analyst, narrative="Structuring."
+            customer=person,
+            transactions=deposits,
+            actor=analyst,
+            narrative="Three cash deposits just under the CTR threshold in ten hours.",
+            indicators=["STRUCTURING"],
         )
         report = services.submit_for_approval(report=report, actor=analyst)
         report = services.approve(report=report, actor=mlro, reason="Grounds are clear.")
