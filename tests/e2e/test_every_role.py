@@ -56,9 +56,15 @@ def test_analyst_works_an_alert_into_a_case_with_a_note_and_an_attachment_and_pr
     page.click("nav a:has-text('Alert queue')")
     page.wait_for_selector("#result_list")
     assert page.locator("#result_list tbody tr", has_text="STRUCTURING").count() >= 1
+    # At the keyboard: j to the first row, a to assign it to me, then o to open it.
     page.click("nav a:has-text('Team cases')")
-    page.locator("#result_list tbody tr", has_text=case.reference).locator("th a").click()
-    page.wait_for_selector(f"text={case.reference}")
+    page.wait_for_selector(f"#result_list >> text={case.reference}")
+    page.keyboard.press("j")
+    page.keyboard.press("a")
+    page.wait_for_selector("text=Assigned to you: 1 of 1")
+    page.keyboard.press("j")
+    page.keyboard.press("o")
+    page.wait_for_selector("a:has-text('Escalate to the MLRO')")
 
     page.locator("textarea[name$='-0-text']").fill("Customer says the cash is from a plot sale.")
     page.locator("input[type=file][name$='-0-file']").set_input_files(str(evidence))
@@ -73,7 +79,7 @@ def test_analyst_works_an_alert_into_a_case_with_a_note_and_an_attachment_and_pr
     shot(page, "analyst-case-escalated")
 
     case.refresh_from_db()
-    assert case.status == Case.Status.ESCALATED
+    assert case.status == Case.Status.ESCALATED and case.assignee == analyst
     assert CaseNote.objects.filter(case=case, author=analyst).count() == 1
     assert CaseAttachment.objects.filter(case=case).count() == 1
     proposal = Decision.objects.get(case=case, kind=Decision.Kind.STR_DECISION)
