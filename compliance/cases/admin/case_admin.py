@@ -13,7 +13,6 @@ from django.contrib import admin, messages
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from unfold.utils import display_for_label
 
 from compliance.cases import access, selectors, services
 from compliance.cases.admin.forms import CaseChangeForm
@@ -36,6 +35,7 @@ from core.admin_base import (
     StackedInline,
     TabularInline,
     badge,
+    badge_html,
     display,
 )
 from core.errors import DomainError
@@ -414,9 +414,9 @@ class CaseAdmin(StepsMixin, NoDeleteAdmin):
     def customer_status(self, obj):
         return obj.customer.get_status_display()
 
-    @display(description="Priority", ordering="priority_rank", label=SEVERITY_BADGE)
+    @display(description="Priority", ordering="priority_rank")
     def priority_badge(self, obj):
-        return obj.priority, obj.priority
+        return badge_html(obj.priority, obj.priority, SEVERITY_BADGE)
 
     @admin.display(description="What is in it")
     def contents(self, obj):
@@ -427,7 +427,7 @@ class CaseAdmin(StepsMixin, NoDeleteAdmin):
         state = obj.sla_status(timezone.now())
         return format_html(
             "{}<br>due {}",
-            display_for_label((state.value, state.value.replace("_", " ")), "-", SLA_BADGE),
+            badge_html(state.value, state.value.replace("_", " "), SLA_BADGE),
             _short(obj.sla_due_at),
         )
 
