@@ -16,6 +16,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from config import embedded
+from core.admin_navigation import UNFOLD  # noqa: F401 - the admin's sidebar by role and theme
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = embedded.data_dir(BASE_DIR)
@@ -48,6 +49,9 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver"
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # unfold's templates and static files must come before the admin's.
+    "unfold.apps.BasicAppConfig",  # keeps our own admin site class (core.admin_site)
+    "unfold.contrib.filters",
     "core.apps.NigraanAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -3,37 +3,26 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.html import format_html
 
-from core import api_keys, dead_letters, login_guard, outbound, webhooks
+from core import api_keys, audit, dead_letters, login_guard, outbound, webhooks
 from core.actors import Actor
+
+# Re-exported: admin modules have long imported these two from here.
+from core.admin_base import NoDeleteAdmin, ReadOnlyAdmin, TabularInline
 from core.models import (
     ApiKey,
     AuditEvent,
+    ClosureDate,
     DeadLetter,
     LoginLockout,
     WebhookAttempt,
     WebhookDelivery,
     WebhookEndpoint,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Evidence: viewable by those allowed, changeable by nobody through the admin."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class NoDeleteAdmin(admin.ModelAdmin):
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(AuditEvent)
@@ -43,6 +32,26 @@ class AuditEventAdmin(ReadOnlyAdmin):
     search_fields = ("action", "actor_label", "object_id", "object_repr", "reason", "request_id")
     date_hierarchy = "occurred_at"
     list_per_page = 100
+
+    def get_urls(self):
+        verify = self.admin_site.admin_view(self.verify_view)
+        return [
+            path("verify/", verify, name="core_auditevent_verify"),
+            *super().get_urls(),
+        ]
+
+    def verify_view(self, request):
+        """Recompute the hash chain, as ``manage.py verify_audit_chain`` does (read-only)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        report = audit.verify_chain()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Audit chain",
+            "opts": self.model._meta,
+            "report": report,
+        }
+        return TemplateResponse(request, "admin/core/auditevent/verify.html", context)
 
 
 @admin.register(ApiKey)
@@ -69,7 +78,7 @@ class ApiKeyAdmin(NoDeleteAdmin):
         messages.success(request, f"Revoked {queryset.count()} key(s).")
 
 
-class WebhookAttemptInline(admin.TabularInline):
+class WebhookAttemptInline(TabularInline):
     model = WebhookAttempt
     extra = 0
     can_delete = False
@@ -193,3 +202,22 @@ class LoginLockoutAdmin(ReadOnlyAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return request.user.has_perm("core.change_loginlockout")
+
+
+@admin.register(ClosureDate)
+class ClosureDateAdmin(NoDeleteAdmin):
+    """Announced closures: case SLAs and filing deadlines both skip these days."""
+
+    list_display = ("date", "description")
+    date_hierarchy = "date"
+
+    def save_model(self, request, obj, form, change):
+        before = {f: form.initial.get(f) for f in form.changed_data} if change else None
+        super().save_model(request, obj, form, change)
+        audit.record(
+            actor=Actor.for_user(request.user),
+            action=f"core.closuredate.{'changed' if change else 'added'}",
+            obj=obj,
+            before=before,
+            after={f: str(form.cleaned_data.get(f)) for f in form.changed_data},
+        )

@@ -1,21 +1,31 @@
-"""The officers' admin site: password + TOTP login, lockout by django-axes."""
+"""The officers' admin site: password + TOTP login, lockout by django-axes, unfold's theme.
+
+The sidebar (navigation by role), the dashboard as landing page and the theme are configured
+in ``core.admin_navigation`` (``settings.UNFOLD``)."""
 
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin
-from django.contrib.admin.forms import AdminAuthenticationForm
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from unfold.forms import AuthenticationForm
+from unfold.sites import UnfoldAdminSite
+from unfold.widgets import BASE_INPUT_CLASSES
 
 from core.middleware import requires_two_factor
 
 
-class StaffLoginForm(AdminAuthenticationForm):
+class StaffLoginForm(AuthenticationForm):
     otp_token = forms.CharField(
         label="Authenticator code",
         required=False,
         max_length=8,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "class": " ".join(BASE_INPUT_CLASSES),
+            }
+        ),
         help_text="Required for MLRO and Admin; for others once a device is enrolled.",
     )
 
@@ -43,7 +53,7 @@ class StaffLoginForm(AdminAuthenticationForm):
         return cleaned
 
 
-class NigraanAdminSite(admin.AdminSite):
+class NigraanAdminSite(UnfoldAdminSite):
     site_header = "Nigraan compliance"
     site_title = "Nigraan"
     index_title = "Compliance workspace"

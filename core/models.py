@@ -251,3 +251,45 @@ class LoginLockout(AccessAttempt):
     class Meta:
         proxy = True
         verbose_name = "login lockout"
+
+
+class ClosureDate(models.Model):
+    """A closure the holiday calendar does not know (announced Eid days, ad-hoc closures).
+
+    Held in core so that every clock on the business calendar (case SLAs, filing deadlines)
+    counts the same days; see ``core.business_calendar`` and ``core.selectors.closure_dates``.
+    """
+
+    date = models.DateField(unique=True)
+    description = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date}: {self.description}"
+
+
+class SavedFilter(models.Model):
+    """An officer's own saved view of a list page (its path and filter query), in the sidebar."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_filters"
+    )
+    name = models.CharField(max_length=80)
+    path = models.CharField(max_length=300)
+    query = models.CharField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "name"], name="core_saved_filter_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def url(self) -> str:
+        return f"{self.path}?{self.query}" if self.query else self.path

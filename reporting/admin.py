@@ -27,11 +27,11 @@ from django.utils.html import format_html, format_html_join
 from core import audit, roles
 from core.actors import Actor
 from core.admin import NoDeleteAdmin, ReadOnlyAdmin
+from core.admin_base import badge, unfold_widgets
 from core.errors import DomainError
 from kyc.models import Customer
 from reporting import exports, services, statistics
 from reporting.models import (
-    ClosureDate,
     FilingSettings,
     LookupCode,
     OverdueNotice,
@@ -146,7 +146,7 @@ class ReportAdmin(NoDeleteAdmin):
     list_display = (
         "reference",
         "kind",
-        "status",
+        "status_badge",
         "customer_ref",
         "version",
         "due_at",
@@ -154,6 +154,7 @@ class ReportAdmin(NoDeleteAdmin):
         "submitted_at",
         "fiu_ref_number",
     )
+    status_badge = badge("status")
     list_filter = ("kind", "status", DeadlineFilter)
     search_fields = ("reference", "fiu_ref_number", "customer__external_id")
     date_hierarchy = "created_at"
@@ -398,7 +399,7 @@ class ReportAdmin(NoDeleteAdmin):
         if not self.has_change_permission(request, report) or not self._allowed(request, perm):
             raise PermissionDenied
         data = request.POST if request.method == "POST" else None
-        form = TransitionForm(field_specs, report, data)
+        form = unfold_widgets(TransitionForm(field_specs, report, data))
         if request.method == "POST" and form.is_valid():
             try:
                 actor = Actor.for_user(request.user)
@@ -600,11 +601,6 @@ class FilingSettingsAdmin(AuditedSettingsAdmin):
 
     def has_add_permission(self, request) -> bool:
         return not FilingSettings.objects.exists() and super().has_add_permission(request)
-
-
-@admin.register(ClosureDate)
-class ClosureDateAdmin(AuditedSettingsAdmin):
-    list_display = ("date", "description")
 
 
 @admin.register(ReportingEntityProfile)

@@ -46,6 +46,7 @@ from reporting.goaml.builder import (
     Party,
     Person,
     Phone,
+    ReportParty,
     Signatory,
     Transaction,
 )
@@ -319,6 +320,13 @@ class ClientSide:
             country=self.country,
             **extra,
         )
+
+
+def report_party_for(client: ClientSide, *, reason: str | None = None) -> ReportParty:
+    """Our customer as the party of a report without transactions (goAML ``activity``)."""
+    if client.is_entity:
+        return ReportParty(entity=client.entity, significance=10, reason=reason)
+    return ReportParty(person=client.person, significance=10, reason=reason)
 
 
 # ------------------------------------------------------------------------------ transactions

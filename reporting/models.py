@@ -2,8 +2,8 @@
 
 Everything a compliance team or the FMU may change is a row, not a constant: the exchange's
 goAML registration (``ReportingEntityProfile``), deadlines and the CTR threshold
-(``FilingSettings``, ``ClosureDate``) and the FMU's lookup lists (``LookupCode``). Defaults
-come from data migrations.
+(``FilingSettings``) and the FMU's lookup lists (``LookupCode``); closure days are core's
+``ClosureDate``, shared with case SLAs. Defaults come from data migrations.
 
 A ``Report`` keeps the XML exactly as filed with its SHA-256; a rejected report is never
 edited, it is corrected as a new version (``previous_version``). Reports are never deleted.
@@ -83,19 +83,6 @@ class FilingSettings(models.Model):
             f"STR {self.str_working_days} working days; CTR {self.ctr_schedule_days} working "
             f"days from PKR {self.ctr_threshold_pkr:,}"
         )
-
-
-class ClosureDate(models.Model):
-    """A closure the holiday calendar does not know (announced Eid days, ad-hoc closures)."""
-
-    date = models.DateField(unique=True)
-    description = models.CharField(max_length=200)
-
-    class Meta:
-        ordering = ["date"]
-
-    def __str__(self) -> str:
-        return f"{self.date}: {self.description}"
 
 
 class LookupCode(models.Model):

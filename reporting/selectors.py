@@ -9,12 +9,12 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from core import selectors as core_selectors
 from reporting import deadlines
 from reporting.goaml.builder import Address, Person, Phone, ReportingEntity
 from reporting.goaml.lookups import DEFAULT_LOOKUPS, Lookups
 from reporting.lookup_tables import LookupRow, lookups_from_rows
 from reporting.models import (
-    ClosureDate,
     FilingSettings,
     LookupCode,
     Report,
@@ -29,7 +29,8 @@ def filing_settings() -> FilingSettings:
 
 
 def closure_dates() -> list[date]:
-    return list(ClosureDate.objects.values_list("date", flat=True))
+    """Core's closure days: filing deadlines count the same days as case SLAs."""
+    return core_selectors.closure_dates()
 
 
 def current_lookups() -> Lookups:

@@ -33,6 +33,7 @@ from compliance.monitoring.models import (
 from compliance.monitoring.typologies import registry
 from core.actors import Actor
 from core.admin import NoDeleteAdmin, ReadOnlyAdmin
+from core.admin_base import SEVERITY_BADGE, TabularInline, badge
 from core.errors import DomainError, ValidationFailed
 
 BACKTEST_DAYS = 30
@@ -184,7 +185,7 @@ class NewVersionForm(forms.ModelForm):
         return out
 
 
-class RuleVersionInline(admin.TabularInline):
+class RuleVersionInline(TabularInline):
     model = RuleVersion
     extra = 0
     can_delete = False
@@ -357,7 +358,7 @@ def _for_each(request: HttpRequest, queryset: QuerySet, call, done: str) -> None
         messages.success(request, f"{done}: {count}.")
 
 
-class BacktestInline(admin.TabularInline):
+class BacktestInline(TabularInline):
     model = Backtest
     fk_name = "rule_version"
     extra = 0
@@ -482,7 +483,7 @@ class BacktestAdmin(ReadOnlyAdmin):
         return _pretty(backtest.results)
 
 
-class AlertTransactionInline(admin.TabularInline):
+class AlertTransactionInline(TabularInline):
     model = AlertTransaction
     extra = 0
     can_delete = False
@@ -512,6 +513,21 @@ class AlertTransactionInline(admin.TabularInline):
         return super().get_queryset(request).select_related("transaction")
 
 
+class AlertQueueFilter(admin.SimpleListFilter):
+    """The alert queue: alerts still to be dealt with (not yet grouped, or in a live case)."""
+
+    title = "queue"
+    parameter_name = "queue"
+
+    def lookups(self, request, model_admin):
+        return [("live", "To deal with (open or in a case)")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "live":
+            return queryset.filter(status__in=(Alert.Status.OPEN, Alert.Status.IN_CASE))
+        return queryset
+
+
 @admin.register(Alert)
 class AlertAdmin(ReadOnlyAdmin):
     """The alerts queue. Status moves with cases (compliance.cases), not here."""
@@ -520,14 +536,16 @@ class AlertAdmin(ReadOnlyAdmin):
         "created_at",
         "customer",
         "typology",
-        "severity",
+        "severity_badge",
         "score",
-        "status",
+        "status_badge",
         "rule",
         "rule_version",
         "is_shadow",
     )
-    list_filter = ("status", "severity", "typology", "is_shadow", "superseded")
+    severity_badge = badge("severity", colours=SEVERITY_BADGE)
+    status_badge = badge("status")
+    list_filter = (AlertQueueFilter, "status", "severity", "typology", "is_shadow", "superseded")
     search_fields = ("customer__external_id", "customer__full_name", "customer__legal_name")
     list_select_related = ("customer", "rule", "rule_version__rule")
     date_hierarchy = "created_at"

@@ -18,6 +18,7 @@ from compliance.onboarding.config import row_problems, save_risk_model_row, snap
 from compliance.onboarding.models import CountryRisk, OnboardingAssessment, RiskBand, RiskFactor
 from core.actors import Actor
 from core.admin import NoDeleteAdmin, ReadOnlyAdmin
+from core.admin_base import unfold_widgets
 from core.errors import DomainError, ValidationFailed
 from kyc.models import CustomerDocument
 
@@ -190,7 +191,7 @@ class OnboardingAssessmentAdmin(ReadOnlyAdmin):
         assessment = get_object_or_404(OnboardingAssessment.objects.select_related("customer"),
                                        pk=pk)  # fmt: skip
         kwargs = {"customer_id": assessment.customer_id} if form_class is EddForm else {}
-        form = form_class(request.POST or None, **kwargs)
+        form = unfold_widgets(form_class(request.POST or None, **kwargs))
         change_url = reverse("admin:compliance_onboardingassessment_change", args=[pk])
         if request.method == "POST" and form.is_valid():
             try:

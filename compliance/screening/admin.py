@@ -29,6 +29,7 @@ from compliance.screening.models import (
 from core import audit
 from core.actors import Actor
 from core.admin import NoDeleteAdmin, ReadOnlyAdmin
+from core.admin_base import TabularInline, badge, unfold_widgets
 from core.errors import DomainError
 
 # decision -> (label, service, permission the officer needs)
@@ -102,7 +103,7 @@ class WatchlistVersionAdmin(ReadOnlyAdmin):
     date_hierarchy = "imported_at"
 
 
-class _ReadOnlyInline(admin.TabularInline):
+class _ReadOnlyInline(TabularInline):
     extra = 0
     can_delete = False
 
@@ -175,6 +176,7 @@ class HitStatusFilter(admin.SimpleListFilter):
 
 @admin.register(ScreeningHit)
 class ScreeningHitAdmin(NoDeleteAdmin):
+    status_badge = badge("status")
     list_display = (
         "created_at",
         "customer",
@@ -183,7 +185,7 @@ class ScreeningHitAdmin(NoDeleteAdmin):
         "listed",
         "matched_name",
         "score",
-        "status",
+        "status_badge",
         "origin",
     )
     list_filter = (HitStatusFilter, "origin", "subject_kind", "entry__watchlist")
@@ -290,7 +292,7 @@ class ScreeningHitAdmin(NoDeleteAdmin):
             raise PermissionDenied
         ids = [i for i in (request.POST.get("ids") or request.GET.get("ids", "")).split(",") if i]
         hits = list(ScreeningHit.objects.filter(pk__in=ids).select_related("customer", "entry"))
-        form = ReasonForm(request.POST or None)
+        form = unfold_widgets(ReasonForm(request.POST or None))
         if request.method == "POST" and form.is_valid():
             actor = Actor.for_user(request.user)
             done = 0

@@ -9,6 +9,12 @@ app_name = "workspace"
 
 urlpatterns = [
     path("", admin.site.admin_view(views.dashboard), name="dashboard"),
+    path("saved-views/", admin.site.admin_view(views.save_view), name="save-view"),
+    path(
+        "saved-views/<int:pk>/delete/",
+        admin.site.admin_view(views.delete_view),
+        name="delete-view",
+    ),
     path(
         "customers/<uuid:pk>/",
         admin.site.admin_view(views.customer_360),

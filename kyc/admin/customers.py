@@ -30,6 +30,7 @@ from django.utils.html import format_html, format_html_join
 from core import audit
 from core.actors import Actor
 from core.admin import NoDeleteAdmin
+from core.admin_base import TabularInline
 from core.errors import DomainError
 from kyc import services
 from kyc.admin.records import document_url
@@ -89,7 +90,7 @@ class OverdueReviewFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(TabularInline):
     extra = 0
     can_delete = False
     show_change_link = False

@@ -20,6 +20,9 @@ Input (all dataclasses are frozen and keyword-only; sequences may be lists or tu
   ``funds_code``, ``country``, ``my_client`` and, on the sending side, the ``conductor``.
   ``my_client`` selects goAML's ``t_from_my_client`` / ``t_to_my_client`` (our customer, full
   KYC required) or ``t_from`` / ``t_to`` (a counterparty).
+- ``parties``: for a report without transactions (an STR-F on a confirmed sanctions match for
+  a customer who never transacted), ``ReportParty`` rows written as goAML's ``activity`` /
+  ``report_parties``, the published schema's form for reports without transactions.
 - ``Person``, ``Entity`` (with ``directors`` as ``(Person, role)`` pairs), ``Account`` (with
   ``signatories``), ``Address``, ``Phone``, ``Identification``, ``ForeignCurrency``,
   ``TransItem``, ``CryptoDetail``.
@@ -273,6 +276,27 @@ class Transaction:
 
 
 @dataclass(frozen=True, kw_only=True)
+class ReportParty:
+    """A party of an activity report (a report without transactions): one person, entity or
+    account, with why it is reported. goAML 5.0.1 names report parties in their third-party
+    form (t_person, t_entity, t_account); the my_client forms arrived with 5.2."""
+
+    person: Person | None = None
+    entity: Entity | None = None
+    account: Account | None = None
+    significance: int | None = None  # 0-10, how central the party is to the suspicion
+    reason: str | None = None
+    comments: str | None = None
+
+    def __post_init__(self) -> None:
+        given = [x for x in (self.person, self.entity, self.account) if x is not None]
+        if len(given) != 1:
+            raise ValueError("a ReportParty is exactly one of person, entity or account")
+        if self.significance is not None and not 0 <= self.significance <= 10:
+            raise ValueError("a report party's significance is from 0 to 10")
+
+
+@dataclass(frozen=True, kw_only=True)
 class ReportingEntity:
     rentity_id: int
     branch: str
@@ -290,6 +314,8 @@ class Report:
     submission_date: datetime
     reporting_entity: ReportingEntity
     transactions: Sequence[Transaction]
+    # Without transactions the report is an activity report naming these parties.
+    parties: Sequence[ReportParty] = ()
     reason: str | None = None
     action: str | None = None
     indicators: Sequence[str] = ()
@@ -391,6 +417,10 @@ class _Builder:
         self.text(root, "action", r.action)
         for tx in r.transactions:
             self.transaction(etree.SubElement(root, "transaction"), tx)
+        if not r.transactions:
+            if not r.parties:
+                raise ValueError("a report needs transactions or, without them, report parties")
+            self.activity(etree.SubElement(root, "activity"), r.parties)
         indicators = etree.SubElement(root, "report_indicators")
         codes = self.lookups.indicators_for(r.indicators) or list(
             self.lookups.report_default_indicators.get(r.kind, ())
@@ -398,6 +428,21 @@ class _Builder:
         for code in codes:
             self.text(indicators, "indicator", code, required=True)
         return root
+
+    # -- activity (a report without transactions)
+    def activity(self, el: etree._Element, parties: Sequence[ReportParty]) -> None:
+        holder = etree.SubElement(el, "report_parties")
+        for party in parties:
+            row = etree.SubElement(holder, "report_party")
+            if party.person is not None:
+                self.person(etree.SubElement(row, "person"), party.person)
+            elif party.entity is not None:
+                self.entity(etree.SubElement(row, "entity"), party.entity)
+            elif party.account is not None:
+                self.account(etree.SubElement(row, "account"), party.account, False)
+            self.text(row, "significance", party.significance)
+            self.text(row, "reason", party.reason)
+            self.text(row, "comments", party.comments)
 
     # -- transaction
     def transaction(self, el: etree._Element, tx: Transaction) -> None:

@@ -76,6 +76,7 @@ def validate_report_xml(
 # so "the second phone" and "the first transaction" are named without ambiguity.
 _REPEATED_UNDER = {
     ("report", "transaction"),
+    ("report_parties", "report_party"),
     ("report_indicators", "indicator"),
     ("phones", "phone"),
     ("addresses", "address"),
@@ -308,6 +309,14 @@ def _rule_problems(root: etree._Element, lookups: Lookups) -> list[SchemaProblem
                 "/report/reason",
                 f"reason is required in {code} reports: the grounds for suspicion "
                 "(the case narrative).",
+                root.sourceline,
+            )
+        )
+    if kind is not None and kind.conductor_required and root.find("transaction") is None:
+        problems.append(
+            SchemaProblem(
+                "/report/transaction",
+                f"{code} reports report a cash transaction; this one has none.",
                 root.sourceline,
             )
         )

@@ -85,12 +85,16 @@ def build_goaml_report(report: Report, *, at: datetime | None = None) -> builder
     entity = selectors.reporting_entity()
     customer = report.customer
     transactions: list[builder.Transaction] = []
+    parties: list[builder.ReportParty] = []
     if customer is not None:
         client = mapping.ClientSide(customer, customer_owners(customer))
         rows = report.transactions.all() if report.pk else []
         transactions = mapping.transactions_for(
             rows, client, exchange_name=entity.name, branch=entity.branch
         )
+        if not transactions:
+            # Nothing to report as transactions: the customer is reported as the party.
+            parties = [mapping.report_party_for(client)]
     previous = report.previous_version
     return builder.Report(
         kind=report.kind,
@@ -98,6 +102,7 @@ def build_goaml_report(report: Report, *, at: datetime | None = None) -> builder
         submission_date=at or timezone.now(),
         reporting_entity=entity,
         transactions=transactions,
+        parties=parties,
         reason=report.narrative or None,
         action=report.action_taken or None,
         indicators=list(report.indicators or ()),

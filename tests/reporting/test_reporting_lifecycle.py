@@ -12,8 +12,9 @@ from reporting_helpers import KARACHI, pkt
 from core.actors import Actor
 from core.audit import events_for
 from core.errors import FourEyesViolation, InvalidTransition, NotPermitted, ValidationFailed
+from core.models import ClosureDate
 from reporting import services
-from reporting.models import ClosureDate, Report
+from reporting.models import Report
 
 pytestmark = pytest.mark.django_db
 

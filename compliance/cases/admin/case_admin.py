@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from compliance.cases import access, selectors, services
+from compliance.cases.admin.forms import CaseChangeForm
 from compliance.cases.admin.steps import CASE_STEPS, DECISION_STEPS
 from compliance.cases.admin.views import StepsMixin
 from compliance.cases.models import (
@@ -26,20 +27,19 @@ from compliance.cases.models import (
     CaseScreeningHit,
     Decision,
 )
-from compliance.cases.sla import SlaStatus
 from compliance.network import drawing as network_drawing
 from core.actors import Actor
 from core.admin import NoDeleteAdmin
+from core.admin_base import (
+    SEVERITY_BADGE,
+    SLA_BADGE,
+    StackedInline,
+    TabularInline,
+    badge,
+    badge_html,
+    display,
+)
 from core.errors import DomainError
-
-SLA_COLOURS = {
-    SlaStatus.ON_TRACK: "#2e7d32",
-    SlaStatus.AT_RISK: "#ef6c00",
-    SlaStatus.BREACHED: "#c62828",
-    SlaStatus.MET: "#2e7d32",
-    SlaStatus.MISSED: "#c62828",
-}
-PRIORITY_COLOURS = {"critical": "#c62828", "high": "#ef6c00", "medium": "#f9a825", "low": "#607d8b"}
 
 
 def _local(moment) -> str:
@@ -117,7 +117,7 @@ class TypologyFilter(admin.SimpleListFilter):
 # ------------------------------------------------------------------------------ inlines
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(TabularInline):
     template = "admin/cases/edit_inline/readonly_tabular.html"
     extra = 0
     can_delete = False
@@ -235,7 +235,7 @@ class NoteInline(ReadOnlyInline):
         return _local(obj.created_at)
 
 
-class NewNoteInline(admin.StackedInline):
+class NewNoteInline(StackedInline):
     """An empty form under the notes: typing a note and saving adds it (through the service)."""
 
     model = CaseNote
@@ -289,12 +289,13 @@ class TimelineInline(ReadOnlyInline):
 
 @admin.register(Case)
 class CaseAdmin(StepsMixin, NoDeleteAdmin):
+    form = CaseChangeForm
     steps = CASE_STEPS
     list_display = (
         "reference",
         "customer_link",
         "priority_badge",
-        "status",
+        "status_badge",
         "assignee",
         "contents",
         "sla_view",
@@ -319,6 +320,7 @@ class CaseAdmin(StepsMixin, NoDeleteAdmin):
     ordering = ("-priority_rank", "sla_due_at")
     list_per_page = 50
     actions = [
+        "assign_to_me_selected",
         "assign_selected",
         "start_investigation_selected",
         "add_note_selected",
@@ -400,6 +402,8 @@ class CaseAdmin(StepsMixin, NoDeleteAdmin):
 
     # ---- display
 
+    status_badge = badge("status")
+
     @admin.display(description="Customer", ordering="customer__external_id")
     def customer_link(self, obj):
         customer = obj.customer
@@ -418,11 +422,9 @@ class CaseAdmin(StepsMixin, NoDeleteAdmin):
     def customer_status(self, obj):
         return obj.customer.get_status_display()
 
-    @admin.display(description="Priority", ordering="priority_rank")
+    @display(description="Priority", ordering="priority_rank")
     def priority_badge(self, obj):
-        return format_html(
-            '<b style="color:{}">{}</b>', PRIORITY_COLOURS.get(obj.priority, "#000"), obj.priority
-        )
+        return badge_html(obj.priority, obj.priority, SEVERITY_BADGE)
 
     @admin.display(description="What is in it")
     def contents(self, obj):
@@ -432,9 +434,8 @@ class CaseAdmin(StepsMixin, NoDeleteAdmin):
     def sla_view(self, obj):
         state = obj.sla_status(timezone.now())
         return format_html(
-            '<b style="color:{}">{}</b><br>due {}',
-            SLA_COLOURS[state],
-            state.value.replace("_", " "),
+            "{}<br>due {}",
+            badge_html(state.value, state.value.replace("_", " "), SLA_BADGE),
             _short(obj.sla_due_at),
         )
 
@@ -515,6 +516,21 @@ class CaseAdmin(StepsMixin, NoDeleteAdmin):
             ),
             *super().get_urls(),
         ]
+
+    @admin.action(description="Assign selected cases to me", permissions=["change"])
+    def assign_to_me_selected(self, request, queryset):
+        """One step, no form: the keyboard's "a" on a queue row (each case audited)."""
+        try:
+            done = services.assign_cases(
+                case_ids=list(queryset.values_list("pk", flat=True)),
+                assignee=request.user,
+                actor=Actor.for_user(request.user),
+            )
+        except DomainError as exc:
+            messages.error(request, str(exc.detail or exc))
+            return None
+        messages.success(request, f"Assigned to you: {len(done)} of {queryset.count()}.")
+        return None
 
     @admin.action(description="Assign selected cases…", permissions=["change"])
     def assign_selected(self, request, queryset):

@@ -77,3 +77,34 @@ class CloseForm(StepForm):
         self.fields[
             "outcome"
         ].help_text = "An STR is filed by approving an STR decision, not by closing."
+
+
+class CaseChangeForm(forms.ModelForm):
+    """The case page's form, with the case's version as the page showed it: saving over a case
+    that changed meanwhile is refused with a conflict message, never a silent overwrite."""
+
+    seen_version = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    class Meta:
+        model = Case
+        fields = ("summary", "narrative")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.updated_at:
+            self.fields["seen_version"].initial = self.instance.updated_at.isoformat()
+
+    def clean(self):
+        cleaned = super().clean()
+        seen = self.data.get(self.add_prefix("seen_version"), "")
+        if seen and self.instance.pk:
+            now = Case.objects.filter(pk=self.instance.pk).values_list("updated_at", flat=True)
+            current = now.first()
+            if current is not None and current.isoformat() != seen:
+                raise forms.ValidationError(
+                    "This case changed since you opened it (someone acted on it at "
+                    f"{current:%H:%M:%S} UTC). Nothing was saved: reload the page, review "
+                    "the changes and save again.",
+                    code="stale",
+                )
+        return cleaned

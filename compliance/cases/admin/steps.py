@@ -11,7 +11,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from compliance.cases import access, services
-from compliance.cases.admin import forms
+from compliance.cases.admin.forms import (
+    AssignForm,
+    CloseForm,
+    ConfirmForm,
+    EscalateForm,
+    NoteForm,
+    ReasonForm,
+    StepForm,
+)
 from compliance.cases.models import Case, Decision
 from core.actors import Actor
 from kyc.models import Customer
@@ -22,7 +30,7 @@ Status = Case.Status
 @dataclass(frozen=True)
 class Step:
     label: str
-    form: type[forms.StepForm]
+    form: type[StepForm]
     shown: Callable[[Any, Any], bool]
     run: Callable[[Any, dict[str, Any], Actor], object] | None = None  # one object at a time
     run_all: Callable[[list, dict[str, Any], Actor], object] | None = None  # all in one call
@@ -40,7 +48,7 @@ def _customer_status(case: Case) -> str:
 CASE_STEPS: dict[str, Step] = {
     "assign": Step(
         label="Assign",
-        form=forms.AssignForm,
+        form=AssignForm,
         run_all=lambda cases, data, actor: services.assign_cases(
             case_ids=[c.pk for c in cases], assignee=data["assignee"], actor=actor
         ),
@@ -48,19 +56,19 @@ CASE_STEPS: dict[str, Step] = {
     ),
     "start_investigation": Step(
         label="Start investigation",
-        form=forms.ConfirmForm,
+        form=ConfirmForm,
         run=lambda case, data, actor: services.start_investigation(case=case, actor=actor),
         shown=lambda case, user: case.status == Status.OPEN,
     ),
     "add_note": Step(
         label="Add note",
-        form=forms.NoteForm,
+        form=NoteForm,
         run=lambda case, data, actor: services.add_note(case=case, text=data["text"], actor=actor),
         shown=lambda case, user: True,
     ),
     "escalate": Step(
         label="Escalate to the MLRO",
-        form=forms.EscalateForm,
+        form=EscalateForm,
         run=lambda case, data, actor: services.escalate_case(
             case=case, reason=data["reason"], actor=actor, propose_str=data["propose_str"]
         ),
@@ -68,7 +76,7 @@ CASE_STEPS: dict[str, Step] = {
     ),
     "close": Step(
         label="Close with reason",
-        form=forms.CloseForm,
+        form=CloseForm,
         run=lambda case, data, actor: services.close_case(
             case=case, outcome=data["outcome"], reason=data["reason"], actor=actor
         ),
@@ -78,7 +86,7 @@ CASE_STEPS: dict[str, Step] = {
     ),
     "propose_str": Step(
         label="Propose STR",
-        form=forms.ReasonForm,
+        form=ReasonForm,
         run=lambda case, data, actor: services.propose_str_decision(
             case=case, reason=data["reason"], actor=actor
         ),
@@ -89,7 +97,7 @@ CASE_STEPS: dict[str, Step] = {
     ),
     "propose_freeze": Step(
         label="Propose freeze",
-        form=forms.ReasonForm,
+        form=ReasonForm,
         run=lambda case, data, actor: services.propose_freeze(
             case=case, reason=data["reason"], actor=actor
         ),
@@ -101,7 +109,7 @@ CASE_STEPS: dict[str, Step] = {
     ),
     "propose_unfreeze": Step(
         label="Propose lifting the freeze",
-        form=forms.ReasonForm,
+        form=ReasonForm,
         run=lambda case, data, actor: services.propose_unfreeze(
             case=case, reason=data["reason"], actor=actor
         ),
@@ -115,7 +123,7 @@ CASE_STEPS: dict[str, Step] = {
 DECISION_STEPS: dict[str, Step] = {
     "approve": Step(
         label="Approve",
-        form=forms.ReasonForm,
+        form=ReasonForm,
         run=lambda decision, data, actor: services.approve_decision(
             decision=decision, reason=data["reason"], actor=actor
         ),
@@ -124,7 +132,7 @@ DECISION_STEPS: dict[str, Step] = {
     ),
     "refuse": Step(
         label="Refuse",
-        form=forms.ReasonForm,
+        form=ReasonForm,
         run=lambda decision, data, actor: services.refuse_decision(
             decision=decision, reason=data["reason"], actor=actor
         ),

@@ -7,7 +7,7 @@ one id. Refusals from the services (four eyes, roles, states) come back as messa
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -16,6 +16,7 @@ from django.utils.http import urlencode
 from compliance.cases import access
 from compliance.cases.admin.steps import Step
 from core.actors import Actor
+from core.admin_base import issue_once, spend_once, stale_objects, unfold_widgets, versions_of
 from core.errors import DomainError
 
 
@@ -35,7 +36,10 @@ class StepsMixin(admin.ModelAdmin):
         return HttpResponseRedirect(self.step_url(name, queryset.values_list("pk", flat=True)))
 
     def step_objects(self, ids: list[str]) -> list:
-        return list(self.get_queryset_for_steps().filter(pk__in=ids))
+        try:
+            return list(self.get_queryset_for_steps().filter(pk__in=ids))
+        except (ValueError, ValidationError):  # not ids of these records: nothing selected
+            return []
 
     def get_queryset_for_steps(self):
         return self.model._default_manager.all()
@@ -70,15 +74,30 @@ class StepsMixin(admin.ModelAdmin):
         if not objects:
             messages.warning(request, "Nothing selected.")
             return HttpResponseRedirect(self.changelist_url())
-        form = step.form(request.POST or None, user=request.user)
-        if request.method == "POST" and form.is_valid():
-            actor = Actor.for_user(request.user)
-            done, errors = self.run_step(step, objects, form.cleaned_data, actor)
-            for error in errors:
-                messages.error(request, error)
-            if done:
-                messages.success(request, f"{step.label}: done for {done} of {len(objects)}.")
-            return HttpResponseRedirect(self.after_step_url(objects))
+        changed: list = []
+        form = unfold_widgets(step.form(request.POST or None, user=request.user))
+        if request.method == "POST":
+            # A second click on the same form does nothing more than the first did.
+            once = request.POST.get("once", "")
+            if once and not spend_once(request, once):
+                messages.info(request, f"{step.label}: this form was already sent; done once.")
+                return HttpResponseRedirect(self.after_step_url(objects))
+            changed = stale_objects(objects, request.POST.get("seen", ""))
+            if changed:
+                names = ", ".join(str(o) for o in changed)
+                form.add_error(
+                    None,
+                    f"{names} changed since you opened this page. Review the current "
+                    "state below and submit again; nothing was done.",
+                )
+            elif form.is_valid():
+                actor = Actor.for_user(request.user)
+                done, errors = self.run_step(step, objects, form.cleaned_data, actor)
+                for error in errors:
+                    messages.error(request, error)
+                if done:
+                    messages.success(request, f"{step.label}: done for {done} of {len(objects)}.")
+                return HttpResponseRedirect(self.after_step_url(objects))
         context = {
             **self.admin_site.each_context(request),
             "title": step.label,
@@ -88,6 +107,11 @@ class StepsMixin(admin.ModelAdmin):
             "form": form,
             "objects": objects,
             "ids": ",".join(str(o.pk) for o in objects),
+            # The page's versions and a one-time token: stale pages and double clicks.
+            "seen": request.POST.get("seen")
+            if form.errors and not changed
+            else versions_of(objects),
+            "once": issue_once(request),
             "cancel_url": self.after_step_url(objects),
         }
         return TemplateResponse(request, self.step_template, context)

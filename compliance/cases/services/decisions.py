@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from compliance.cases import access
 from compliance.cases.models import Case, CaseEvent, Decision
-from compliance.cases.services.workflow import close_now, lock_case, require_reason
+from compliance.cases.services.steps import close_now, lock_case, require_reason
 from compliance.cases.signals import str_approved
 from compliance.cases.timeline import Happening, record
 from core.actors import Actor

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -28,6 +28,7 @@ from compliance.cases.timeline import Happening, record
 from compliance.monitoring.models import Alert
 from compliance.screening.models import ScreeningHit
 from core.actors import Actor
+from core.selectors import closure_dates
 
 GROUPING_ACTOR = Actor.automated("case-grouping")
 
@@ -98,6 +99,8 @@ def _group(alert_ids: list, hit_ids: list, actor: Actor, now: datetime) -> Group
         )
     }
     terms = current_sla_terms()
+    # The same closure days as filing deadlines (core's business calendar).
+    closures = frozenset(closure_dates())
     result = GroupingResult()
     happenings: list[Happening] = []
     raised: list[Case] = []
@@ -110,13 +113,15 @@ def _group(alert_ids: list, hit_ids: list, actor: Actor, now: datetime) -> Group
         arrived = min([now, *(i.created_at for i in [*customer_alerts, *customer_hits])])
         case = live.get(customer_id)
         if case is None:
-            case = _new_case(customer_id, severity, customer_alerts, customer_hits, terms, arrived)
+            case = _new_case(
+                customer_id, severity, customer_alerts, customer_hits, terms, arrived, closures
+            )
             live[customer_id] = case
             result.opened.append(case)
         else:
             result.joined.append(case)
             if priorities.is_higher(severity, case.priority):
-                happenings.append(_raise_priority(case, severity, terms, arrived))
+                happenings.append(_raise_priority(case, severity, terms, arrived, closures))
                 raised.append(case)
 
     Case.objects.bulk_create(result.opened)
@@ -164,9 +169,10 @@ def _new_case(
     hits: list[ScreeningHit],
     terms: dict[str, sla.SlaTerms],
     arrived: datetime,
+    closures: frozenset[date] = frozenset(),
 ) -> Case:
     policy = terms_for(priority, terms)
-    clock = sla.clock_for(arrived, policy)
+    clock = sla.clock_for(arrived, policy, closures)
     case = Case(
         customer_id=customer_id,
         priority=priority,
@@ -182,11 +188,15 @@ def _new_case(
 
 
 def _raise_priority(
-    case: Case, priority: str, terms: dict[str, sla.SlaTerms], arrived: datetime
+    case: Case,
+    priority: str,
+    terms: dict[str, sla.SlaTerms],
+    arrived: datetime,
+    closures: frozenset[date] = frozenset(),
 ) -> Happening:
     before = {"priority": case.priority, "sla_due_at": case.sla_due_at}
     policy = terms_for(priority, terms)
-    clock = case.sla_clock.tightened_by(sla.clock_for(arrived, policy))
+    clock = case.sla_clock.tightened_by(sla.clock_for(arrived, policy, closures))
     case.priority = priority
     case.sla_due_at, case.sla_at_risk_at = clock.due_at, clock.at_risk_at
     case.updated_at = timezone.now()

@@ -20,9 +20,9 @@ from django.utils import timezone
 
 from compliance.cases import access
 from compliance.cases.models import Case, CaseAttachment, CaseEvent, CaseNote, Decision
-from compliance.cases.signals import case_closed
+from compliance.cases.services.decisions import propose_str_decision
+from compliance.cases.services.steps import close_now, lock_case, require_reason
 from compliance.cases.timeline import Happening, record
-from compliance.monitoring.models import Alert
 from compliance.screening.models import ScreeningHit
 from core.actors import Actor
 from core.errors import Conflict, InvalidTransition, ValidationFailed
@@ -34,22 +34,6 @@ Outcome = Case.Outcome
 # Outcomes an analyst closes with; exiting a relationship is the MLRO's, and an STR is filed
 # only through an approved STR decision (four eyes).
 ANALYST_OUTCOMES = (Outcome.NO_ACTION, Outcome.MONITOR)
-
-
-def lock_case(case: Case) -> Case:
-    """Lock the case row for the rest of the transaction and bring ``case`` up to date."""
-    locked = Case.objects.select_for_update().get(pk=case.pk)
-    for f in Case._meta.concrete_fields:
-        setattr(case, f.attname, getattr(locked, f.attname))
-    case._state.adding, case._state.db = False, locked._state.db
-    return case
-
-
-def require_reason(reason: str, *, field: str = "reason", what: str = "this decision") -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationFailed({field: [f"{what} needs a reason"]})
-    return reason
 
 
 def _require_live(case: Case) -> None:
@@ -296,8 +280,6 @@ def escalate_case(*, case: Case, reason: str, actor: Actor, propose_str: bool = 
         at=now,
     )
     if propose_str:
-        from compliance.cases.services.decisions import propose_str_decision
-
         propose_str_decision(case=case, reason=reason, actor=actor)
     return case
 
@@ -356,43 +338,3 @@ def _exit_relationship(case: Case, reason: str, actor: Actor) -> None:
         kyc_services.close_customer(
             customer=customer, actor=actor, reason=f"{reason} (case {case.reference})"
         )
-
-
-def close_now(case: Case, *, outcome: str, reason: str, actor: Actor, decision: Decision) -> None:
-    """Close a locked, live case (shared by ``close_case`` and STR approval)."""
-    now = timezone.now()
-    before = {"status": case.status}
-    case.status = Status.CLOSED
-    case.outcome = outcome
-    case.closed_at = now
-    case.closed_by = actor.user
-    case.closing_reason = reason
-    case.save(
-        update_fields=[
-            "status",
-            "outcome",
-            "closed_at",
-            "closed_by",
-            "closing_reason",
-            "updated_at",
-        ]
-    )
-    # The case's alerts are dealt with; a later finding of the same episode raises a new alert.
-    Alert.objects.filter(case_link__case=case, status=Alert.Status.IN_CASE).update(
-        status=Alert.Status.CLOSED, status_changed_at=now, updated_at=now
-    )
-    record(
-        actor,
-        Happening(
-            case=case,
-            kind=CaseEvent.Kind.CLOSED,
-            message=f"Closed ({case.get_outcome_display()}): {reason}",
-            action="case.closed",
-            details={"outcome": outcome, "decision": str(decision.pk)},
-            reason=reason,
-            before=before,
-        ),
-        at=now,
-    )
-    case_id = case.pk
-    transaction.on_commit(lambda: case_closed.send(Case, case_id=case_id, outcome=outcome))
