@@ -191,6 +191,24 @@ def customer_profile(ref: str) -> CustomerView | None:
     return _profile(row, None) if row is not None else None
 
 
+def customer_profile_with_hit(ref: str) -> tuple[CustomerView | None, dict | None]:
+    """``customer_profile`` and, in the same query, the customer's most serious standing
+    screening hit (``screening_verdict.standing_hit``)."""
+    from compliance.monitoring.screening_verdict import standing_hit
+
+    condition = _customer_lookup([ref])[2]
+    row = (
+        Customer.objects.filter(condition)
+        .annotate(standing_hit=standing_hit())
+        .values(*PROFILE_COLUMNS, "standing_hit")
+        .first()
+    )
+    if row is None:
+        return None, None
+    hit = row.pop("standing_hit")
+    return _profile(row, None), hit
+
+
 def resolve_customer_ids(refs: Iterable[str]) -> dict[str, uuid.UUID]:
     """Like ``resolve_customers`` but only the ids (the bulk path): ref -> customer id."""
     refs, by_id, condition = _customer_lookup(refs)

@@ -135,7 +135,7 @@ def check_transaction(*, body: Any, actor: Actor) -> CheckOutcome:
     started = time.perf_counter()
     data = parse_transaction(body, require_occurred_at=False)
     occurred_at = data.occurred_at or timezone.now()
-    customer = selectors.customer_profile(data.customer_ref)
+    customer, standing_hit = selectors.customer_profile_with_hit(data.customer_ref)
     if customer is None:
         raise ValidationFailed({"customer": [UNKNOWN_CUSTOMER]})
     if customer.status != Customer.Status.APPROVED:
@@ -170,7 +170,7 @@ def check_transaction(*, body: Any, actor: Actor) -> CheckOutcome:
     )
     result = engine_check(tx, ctx, blocking_rules=blocking, review_rules=review)
     reasons = [{"typology": r.typology, "rule": r.rule, "detail": r.detail} for r in result.reasons]
-    decision, reasons = screening_verdict.combine(result.decision, reasons, customer.id)
+    decision, reasons = screening_verdict.combine(result.decision, reasons, standing_hit)
     elapsed_ms = Decimal(str(round((time.perf_counter() - started) * 1000, 3)))
     CheckAttempt.objects.create(
         id=attempt_id,
