@@ -7,6 +7,7 @@ all their histories, one for the country lists. Loops never query.
 from __future__ import annotations
 
 import contextlib
+import json
 import time
 import uuid
 from collections import defaultdict
@@ -326,6 +327,12 @@ CHECK_CUSTOMER_SQL = """
            c.country_of_incorporation, c.nationality, c.expected_monthly_turnover_pkr,
            c.approved_at, c.created_at, c.tier_id, t.per_transaction_limit_pkr,
            t.daily_limit_pkr, t.monthly_limit_pkr,
+           (SELECT json_build_object('status', h.status, 'name', h.matched_name,
+                                     'score', h.score::text)::text
+              FROM screening_screeninghit h
+             WHERE h.customer_id = c.id AND h.status = ANY(%(standing)s)
+             ORDER BY (h.status = %(confirmed)s) DESC, h.score DESC
+             LIMIT 1),
            pg_advisory_xact_lock(%(lock_class)s, hashtext(c.id::text)),
            set_config('statement_timeout', GREATEST(1, (EXTRACT(EPOCH FROM
                (to_timestamp(%(deadline)s) - clock_timestamp())) * 1000)::int)::text, true)
@@ -337,19 +344,30 @@ CHECK_CUSTOMER_SQL = """
 
 def locked_check_customer(
     ref: str, *, lock_class: int, deadline_epoch: float
-) -> CustomerView | None:
+) -> tuple[CustomerView | None, dict | None]:
     """The customer named by ``ref`` (id or external_id), with its check lock held until the
-    end of the transaction, or None."""
+    end of the transaction, and its most serious standing screening hit (``{status, name,
+    score}``: a confirmed match first, then the highest score), or ``(None, None)``."""
+    from compliance.screening.models import ScreeningHit
+
     customer_id = None
     with contextlib.suppress(ValueError):
         customer_id = uuid.UUID(ref)
     with connection.cursor() as cursor:
         cursor.execute(
             CHECK_CUSTOMER_SQL,
-            {"ref": ref, "id": customer_id, "lock_class": lock_class, "deadline": deadline_epoch},
+            {
+                "ref": ref,
+                "id": customer_id,
+                "lock_class": lock_class,
+                "deadline": deadline_epoch,
+                "standing": [*ScreeningHit.UNDECIDED, ScreeningHit.Status.TRUE_MATCH],
+                "confirmed": ScreeningHit.Status.TRUE_MATCH,
+            },
         )
         row = cursor.fetchone()
     if row is None:
-        return None
+        return None, None
     width = len(PROFILE_COLUMNS)
-    return _profile(dict(zip(PROFILE_COLUMNS, row[:width], strict=True)), None)
+    hit = json.loads(row[width]) if row[width] else None
+    return _profile(dict(zip(PROFILE_COLUMNS, row[:width], strict=True)), None), hit

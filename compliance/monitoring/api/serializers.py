@@ -97,7 +97,7 @@ class BulkInSerializer(serializers.Serializer):
     # Items are objects validated one by one: a bad item is answered "invalid" in the results,
     # never a 400 for the whole call, so the document does not constrain them further.
     transactions = serializers.ListField(
-        child=serializers.DictField(),
+        child=serializers.JSONField(),
         min_length=1,
         help_text="At most 1000 transactions, each like the body of POST /transactions/; "
         "each is validated on its own and answered in `results`.",

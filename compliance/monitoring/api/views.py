@@ -114,12 +114,6 @@ class TransactionBulk(APIView):
             raise ValidationFailed(
                 {"transactions": ['Send {"transactions": [...]} and nothing else.']}
             )
-        items = data["transactions"]
-        if isinstance(items, list) and (
-            not_objects := [i for i, item in enumerate(items) if not isinstance(item, dict)]
-        ):
-            # A malformed item is the request's fault, not a transaction's (its fields are).
-            raise ValidationFailed({f"transactions[{i}]": ["An object."] for i in not_objects})
         results = services.ingest_bulk(items=data["transactions"], actor=request.actor)
         return Response({"results": [r.as_dict() for r in results]})
 

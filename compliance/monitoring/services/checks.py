@@ -255,7 +255,7 @@ def check_transaction(*, body: Any, actor: Actor, started: float | None = None) 
     try:
         with transaction.atomic():
             _bound_statements(deadline)
-            customer = selectors.locked_check_customer(
+            customer, standing_hit = selectors.locked_check_customer(
                 data.customer_ref,
                 lock_class=CHECK_LOCK_CLASS,
                 deadline_epoch=time.time() + (deadline - time.perf_counter()),
@@ -265,14 +265,18 @@ def check_transaction(*, body: Any, actor: Actor, started: float | None = None) 
                 raise ValidationFailed({"customer": [UNKNOWN_CUSTOMER]})
             found["customer"] = customer.id
             digest = as_sent.request_hash(customer.id)
-            return _decide(data, customer, occurred_at, now, digest, actor, started, budget_ms)
+            return _decide(
+                data, customer, standing_hit, occurred_at, now, digest, actor, started, budget_ms
+            )
     except (BudgetExhausted, DatabaseFailure) as exc:  # a timeout, a lost connection
         if not isinstance(exc, BudgetExhausted):
             logger.warning("check of %s: database gave up (%s)", data.external_id, exc)
         return _fail_mode(data, found.get("customer"), occurred_at, actor, started, budget_ms)
 
 
-def _decide(data, customer, occurred_at, now, digest, actor, started, budget_ms) -> CheckOutcome:
+def _decide(
+    data, customer, standing_hit, occurred_at, now, digest, actor, started, budget_ms
+) -> CheckOutcome:
     if customer.status != Customer.Status.APPROVED:
         # kyc: a customer not (or no longer) approved may move nothing (Customer.limits).
         customer = replace(customer, limits=NOTHING_ALLOWED)
@@ -309,7 +313,7 @@ def _decide(data, customer, occurred_at, now, digest, actor, started, budget_ms)
     result = engine_check(tx, ctx, blocking_rules=plan.blocking, review_rules=plan.review)
     reasons = [{"typology": r.typology, "rule": r.rule, "detail": r.detail} for r in result.reasons]
     # An undecided high screening hit holds the movement for review; a confirmed one blocks it.
-    decision, reasons = screening_verdict.combine(result.decision, reasons, customer.id)
+    decision, reasons = screening_verdict.combine(result.decision, reasons, standing_hit)
     seen = {
         "rules": plan.versions,
         "customer_status": customer.status,
