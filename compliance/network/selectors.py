@@ -96,7 +96,7 @@ def neighbourhood(
             Link.objects.filter(customer_id__any=frontier, ended_at__isnull=True)
             .exclude(key_id__any=seen_keys)
             .values_list(*LINK_COLUMNS)
-            .order_by("key_id", "customer_id")[: budget * 4]
+            .order_by("key__holders", "key_id", "customer_id")[:budget]
         )  # fmt: skip
         all_links = list(links)
         seen_keys |= {row[1] for row in links}
@@ -107,19 +107,24 @@ def neighbourhood(
                 Link.objects.filter(key_id__any=expand, ended_at__isnull=True)
                 .exclude(customer_id__any=frontier)
                 .values_list(*LINK_COLUMNS)
-                .order_by("key_id", "customer_id")[: budget * 4]
+                .order_by("key__holders", "key_id", "customer_id")[:budget]
             )  # fmt: skip
         # Payments other customers made to these ones (keys standing for a frontier customer).
         all_links += list(
             Link.objects.filter(key__customer_id__any=frontier, ended_at__isnull=True)
             .values_list(*LINK_COLUMNS)
-            .order_by("key_id", "customer_id")[: budget * 4]
+            .order_by("key__holders", "key_id", "customer_id")[:budget]
         )
-        for _, kid, _, _, kind, label, holders, key_customer in all_links:
-            _add_key(result, kid, kind, label, holders, cap, key_customer, hop)
         next_frontier: set[str] = set()
-        for cid, kid, reason, since, kind, _, _, key_customer in all_links:
+        # Small (telling) keys first: a budget spent on a merchant's payers says little.
+        all_links.sort(key=lambda row: (row[6], row[1], str(row[0])))
+        for cid, kid, reason, since, kind, label, holders, key_customer in all_links:
             cid = str(cid)
+            if _key_node_id(kind, kid) not in result.nodes:
+                if len(result.nodes) + len(customers_hop) >= budget:
+                    result.truncated = True
+                    continue
+                _add_key(result, kid, kind, label, holders, cap, key_customer, hop)
             if cid not in customers_hop:
                 if len(result.nodes) + len(customers_hop) >= budget:
                     result.truncated = True
