@@ -347,11 +347,12 @@ DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_BYTES", str(10 * 1024 * 10
 DATA_UPLOAD_MAX_MEMORY_SIZE = DOCUMENT_MAX_BYTES + 1024 * 1024
 # Content-Security-Policy (django-csp) on every page, the admin and the API docs included:
 # scripts only from this origin (no inline script: the Swagger UI starts from its own file);
-# inline styles are allowed for the admin's and the reports' style attributes.
+# 'unsafe-eval' because the admin's theme (unfold) runs Alpine.js, which evaluates its x-*
+# attributes; inline styles are allowed for the admin's and the reports' style attributes.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'"],
+        "script-src": ["'self'", "'unsafe-eval'"],
         "style-src": ["'self'", "'unsafe-inline'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'", "data:"],

@@ -321,8 +321,10 @@ def _claim_pending(customer_ids: Sequence[str], now: datetime, room: int) -> lis
     fewer later batches re-evaluate what this one screened."""
     if room <= 0:
         return []
+    # Not the parked ones (set aside as dead letters: ``enqueued_at`` cleared): a poisoned
+    # transaction must not poison every later batch of its customer.
     return _claim_where(
-        "customer_id = ANY(%s::uuid[])",
+        "customer_id = ANY(%s::uuid[]) AND enqueued_at IS NOT NULL",
         ["{" + ",".join(customer_ids) + "}"],
         now,
         customers=customer_ids,
