@@ -38,12 +38,15 @@ dead_letters.register(KIND, retry=_retry)
 
 def evaluate_isolating(transaction_ids: Sequence) -> evaluation.BatchOutcome:
     """``evaluation.evaluate_batch`` with the poisoned transactions set aside."""
-    outcome = dead_letters.run_isolating(
-        KIND,
-        [str(pk) for pk in transaction_ids],
-        lambda part: evaluation.evaluate_batch(transaction_ids=part),
-        park=_park,
-    )
+    ids = [str(pk) for pk in transaction_ids]
+
+    def evaluate(part: list[str]) -> evaluation.BatchOutcome:
+        # The whole batch takes its customers' other pending transactions as usual; once it
+        # failed, each part is evaluated alone, or the poisoned row (pending, same customer)
+        # would be taken into every part and poison it too.
+        return evaluation.evaluate_batch(transaction_ids=part, take_others=len(part) == len(ids))
+
+    outcome = dead_letters.run_isolating(KIND, ids, evaluate, park=_park)
     parts = outcome.results
     return evaluation.BatchOutcome(
         screened=sum(p.screened for p in parts),

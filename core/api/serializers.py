@@ -28,6 +28,19 @@ class StrictFieldsMixin:
         return super().to_internal_value(data)
 
 
+class QueryParametersMixin:
+    """For query-string filters: a parameter given empty (``?start=``) is refused with a field
+    message, as the document says what each one takes, instead of being read as left out."""
+
+    def to_internal_value(self, data):
+        empty = sorted(name for name in self.fields if name in data and data.get(name) == "")
+        if empty:
+            raise serializers.ValidationError(
+                {name: ["Give a value or leave the parameter out."] for name in empty}
+            )
+        return super().to_internal_value(data)
+
+
 class WhoAmISerializer(serializers.Serializer):
     name = serializers.CharField()
     scopes = serializers.ListField(child=serializers.CharField())

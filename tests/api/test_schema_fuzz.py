@@ -8,8 +8,10 @@ repeatable); about two to three minutes for all operations on two cores.
 Where the API checks rules that JSON Schema cannot state (a referenced customer must exist;
 a customer's fields agree with one another and with its type: a CNIC's last digit with the
 gender, an ID's issue date before its expiry, an individual's or entity's own required
-fields; a fiat channel's asset is an ISO 4217 currency; a date of birth is a real date), a
-schema-valid body may still be answered 400 with a field message: for those operations
+fields; a fiat channel's asset is an ISO 4217 currency; a date of birth is a real date; a
+date range's end is not before its start; an IVMS101 message checked for a transfer has its
+originator, beneficiary and originating VASP), a schema-valid request may still be answered
+400 with a field message: for those operations
 ``positive_data_acceptance`` is left out, every other check still runs. The bulk intake
 answers each item on its own (``invalid`` with field messages, the others stored), so neither
 data check applies to its items.
@@ -44,6 +46,9 @@ RULES_BEYOND_THE_SCHEMA = {
     ("POST", "/api/v1/transactions/"),
     ("POST", "/api/v1/transactions/check/"),
     ("POST", "/api/v1/screening/search/"),
+    ("POST", "/api/v1/travel-rule/transfers/"),
+    ("POST", "/api/v1/travel-rule/ivms101/validate/"),
+    ("GET", "/api/v1/travel-rule/records/"),
 }
 ANSWERED_PER_ITEM = {("POST", "/api/v1/transactions/bulk/")}
 

@@ -72,12 +72,18 @@ class BatchOutcome:
 
 
 def evaluate_batch(
-    *, transaction_ids: Sequence, now: datetime | None = None, rules: list | None = None
+    *,
+    transaction_ids: Sequence,
+    now: datetime | None = None,
+    rules: list | None = None,
+    take_others: bool = True,
 ) -> BatchOutcome:
-    """Evaluate the pending transactions among ``transaction_ids`` (others are skipped)."""
+    """Evaluate the pending transactions among ``transaction_ids`` (others are skipped), and
+    with ``take_others`` the batch customers' other pending ones too. Without it exactly those
+    given (poison isolation: a part must not take the row that poisoned the whole)."""
     for attempt in range(1, ATTEMPTS + 1):
         try:
-            return _evaluate(list(transaction_ids), now or timezone.now(), rules)
+            return _evaluate(list(transaction_ids), now or timezone.now(), rules, take_others)
         except OperationalError as exc:
             sqlstate = getattr(exc.__cause__, "sqlstate", None)
             if sqlstate not in RETRYABLE_SQLSTATES or attempt == ATTEMPTS:
@@ -99,7 +105,7 @@ class _Laps:
         self.last = now
 
 
-def _evaluate(ids: list, now: datetime, rules: list | None) -> BatchOutcome:
+def _evaluate(ids: list, now: datetime, rules: list | None, take_others: bool) -> BatchOutcome:
     lap = _Laps()
     live = rules if rules is not None else rulebook.live_rules()
     pairs = [(rule, rule.runnable) for rule in live]
@@ -113,7 +119,8 @@ def _evaluate(ids: list, now: datetime, rules: list | None) -> BatchOutcome:
         customer_ids = sorted({tx.customer_id for tx in txs})
         serialize_customers(customer_ids)
         lap("claim+lock")
-        txs += _claim_pending(customer_ids, now, conf.batch_max() - given)
+        if take_others:
+            txs += _claim_pending(customer_ids, now, conf.batch_max() - given)
         txs.sort(key=order_key)
         new_ids = {tx.id for tx in txs}
         start = txs[0].occurred_at - lookback

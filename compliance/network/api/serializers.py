@@ -11,17 +11,19 @@ NODE_KINDS = [kind for kind, _ in Kind.CHOICES]
 
 
 class NetworkQuerySerializer(serializers.Serializer):
-    hops = serializers.IntegerField(
-        required=False,
-        min_value=1,
-        help_text="Customer-to-customer hops through shared identifiers (default 2, at most "
-        "NETWORK_MAX_HOPS, 4 unless configured).",
-    )
+    hops = serializers.IntegerField(required=False)
 
-    def validate_hops(self, value: int) -> int:
-        if value > conf.max_hops():
-            raise serializers.ValidationError(f"At most {conf.max_hops()}.")
-        return value
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The bound is a setting: built per instance so the OpenAPI document states the
+        # configured maximum (the schema generator instantiates the serializer too).
+        self.fields["hops"] = serializers.IntegerField(
+            required=False,
+            min_value=1,
+            max_value=conf.max_hops(),
+            help_text="Customer-to-customer hops through shared identifiers (default 2, at "
+            "most NETWORK_MAX_HOPS, 4 unless configured).",
+        )
 
 
 class NetworkNodeSerializer(serializers.Serializer):

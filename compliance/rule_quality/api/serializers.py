@@ -1,18 +1,29 @@
+from django.utils import timezone
 from rest_framework import serializers
+
+from compliance.rule_quality import metrics
+from core.api.serializers import QueryParametersMixin
 
 PERIODS = ("all", "week", "month")
 
 
-class QualityFilterSerializer(serializers.Serializer):
-    period = serializers.ChoiceField(choices=PERIODS, required=False, default="all")
+class QualityFilterSerializer(QueryParametersMixin, serializers.Serializer):
+    period = serializers.ChoiceField(
+        choices=PERIODS, required=False, default="all", help_text="Default all (start ignored)."
+    )
     start = serializers.DateField(
-        required=False, help_text="The week's Monday or the month's 1st (Asia/Karachi)."
+        required=False,
+        help_text="The week's Monday or the month's 1st (Asia/Karachi); with a week or month "
+        "period and no start, the current one.",
     )
     rule = serializers.SlugField(required=False, help_text="A rule code.")
 
-    def validate(self, attrs):
-        if attrs.get("period", "all") != "all" and "start" not in attrs:
-            raise serializers.ValidationError({"start": ["required with a week or month period"]})
+    def validate(self, attrs: dict) -> dict:
+        period = attrs.get("period", "all")
+        if period == "all":
+            attrs.pop("start", None)
+        elif "start" not in attrs:
+            attrs["start"] = metrics.period_start(timezone.now(), period)
         return attrs
 
 

@@ -3,14 +3,13 @@ version for all time, one week or one month."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from compliance.rule_quality import reports, selectors
 from compliance.rule_quality.api.serializers import (
-    PERIODS,
     QualityFilterSerializer,
     RuleQualitySerializer,
 )
@@ -22,11 +21,7 @@ class RuleQualityList(APIView):
     @extend_schema(
         operation_id="rules_quality_list",
         summary="Quality of each monitoring rule and rule version",
-        parameters=[
-            OpenApiParameter("period", str, enum=list(PERIODS), description="Default all."),
-            OpenApiParameter("start", str, description="YYYY-MM-DD; needed for week or month."),
-            OpenApiParameter("rule", str, description="Only this rule code."),
-        ],
+        parameters=[QualityFilterSerializer],
         responses={
             200: RuleQualitySerializer(many=True),
             400: OpenApiResponse(

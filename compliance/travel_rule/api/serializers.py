@@ -39,7 +39,7 @@ class TransferInSerializer(serializers.Serializer):
     )
     originator_wallet = serializers.CharField(max_length=128, required=False, allow_blank=True)
     beneficiary_wallet = serializers.CharField(max_length=128)
-    beneficiary = serializers.JSONField(required=False, help_text=MAX_IVMS101_PERSON)
+    beneficiary = serializers.DictField(required=False, help_text=MAX_IVMS101_PERSON)
     beneficiary_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
     counterparty_vasp = serializers.CharField(
         max_length=60, required=False, allow_blank=True, help_text="VASP directory code."

@@ -10,6 +10,7 @@ from monitoring_fixtures import *  # noqa: F403
 from monitoring_fixtures import ingest, make_customer, tx_body
 
 from compliance.monitoring.models import CheckAttempt, Transaction
+from compliance.monitoring.typologies.base import KARACHI
 from kyc.models import Customer
 
 pytestmark = pytest.mark.django_db
@@ -97,8 +98,11 @@ def test_a_withdrawal_over_the_per_transaction_tier_limit_is_blocked(api_client)
 def test_todays_withdrawals_count_towards_the_daily_limit(api_client):
     customer = make_customer(tier="standard")  # PKR 2.5M a day
     now = timezone.now()
-    for minutes in (60, 30):
-        ingest(withdrawal(customer, "900000.00", at=now - timedelta(minutes=minutes)))
+    day_start = now.astimezone(KARACHI).replace(hour=0, minute=0, second=0, microsecond=0)
+    for minutes in (60, 30):  # earlier today, on the Asia/Karachi calendar the limit runs on
+        ingest(
+            withdrawal(customer, "900000.00", at=max(now - timedelta(minutes=minutes), day_start))
+        )
     ingest(tx_body(customer, kind="deposit", amount_pkr="900000.00", at=now))  # other direction
     assert check(api_client, withdrawal(customer, "700000.00"))["decision"] == "allow"
     answer = check(api_client, withdrawal(customer, "700000.01"))

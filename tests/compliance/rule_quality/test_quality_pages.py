@@ -66,9 +66,18 @@ def test_api_lists_quality_per_rule_and_version(make_api_client, labelled):
 
 
 def test_api_refuses_bad_filters_and_missing_scope(make_api_client, labelled):
-    response = make_api_client(["alerts:read"]).get("/api/v1/rules/quality/", {"period": "week"})
+    response = make_api_client(["alerts:read"]).get("/api/v1/rules/quality/", {"start": ""})
     assert response.status_code == 400
     assert "start" in response.json()["errors"]
     response = make_api_client(["alerts:read"]).get("/api/v1/rules/quality/", {"period": "year"})
     assert response.status_code == 400 and "period" in response.json()["errors"]
     assert make_api_client(["customers:read"]).get("/api/v1/rules/quality/").status_code == 403
+
+
+def test_api_reads_the_current_week_or_month_when_no_start_is_given(make_api_client, labelled):
+    client = make_api_client(["alerts:read"])
+    for period in ("week", "month"):
+        response = client.get("/api/v1/rules/quality/", {"period": period, "rule": labelled.code})
+        assert response.status_code == 200
+        whole = response.json()[0]  # the alerts were raised just now
+        assert (whole["rule"], whole["version"], whole["alerts"]) == (labelled.code, None, 3)
