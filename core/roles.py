@@ -18,6 +18,7 @@ DOMAIN_APPS = (
     "cases",
     "travel_rule",
     "rule_quality",
+    "network",
     "reporting",
 )
 
@@ -49,6 +50,7 @@ ROLE_GRANTS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
         ("monitoring", "*", ("view",)),
         ("cases", "*", ("view",)),
         ("travel_rule", "*", ("view",)),
+        ("network", "*", ("view",)),
         ("reporting", "*", ("view",)),
         ("core", "auditevent", ("view",)),
     ],

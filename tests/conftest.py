@@ -113,6 +113,24 @@ def actor_for():
     return Actor.for_user
 
 
+def database_url_of(db: dict) -> str:
+    """``DATABASE_URL`` of the test database for processes the tests start (the embedded
+    server's host is a socket directory, quoted into the URL)."""
+    auth = quote(db["USER"], safe="")
+    if db["PASSWORD"]:
+        auth += ":" + quote(db["PASSWORD"], safe="")
+    host = quote(db["HOST"] or "127.0.0.1", safe="")
+    return f"postgres://{auth}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def database_url() -> str:
+    """The test database's URL, for a server or worker process a test starts."""
+    from django.db import connection
+
+    return database_url_of(connection.settings_dict)
+
+
 class RealWorker:
     """A real `celery worker` subprocess on the real broker and the test database."""
 
@@ -123,15 +141,9 @@ class RealWorker:
 
         from django.db import connection
 
-        db = connection.settings_dict
         env = {
             **os.environ,
-            "DATABASE_URL": "postgres://{}@{}:{}/{}".format(
-                quote(db["USER"], safe=""),
-                quote(db["HOST"] or "127.0.0.1", safe=""),
-                db["PORT"] or 5432,
-                db["NAME"],
-            ),
+            "DATABASE_URL": database_url_of(connection.settings_dict),
             "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
             "CELERY_TASK_ALWAYS_EAGER": "0",
             "DEBUG": "1",

@@ -79,11 +79,6 @@ def lateness_horizon() -> timedelta:
     return timedelta(days=_number("MONITORING_LATENESS_HORIZON_DAYS", 30))
 
 
-def claim_horizon() -> timedelta:
-    """How far past a batch's last transaction those other pending transactions may lie."""
-    return timedelta(hours=_number("MONITORING_CLAIM_HORIZON_HOURS", 168))
-
-
 def hold_ttl() -> timedelta:
     """How long an allowed outgoing check holds its amount against the limits unless the
     transaction is posted or the exchange releases the hold first."""

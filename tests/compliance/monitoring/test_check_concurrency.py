@@ -19,7 +19,6 @@ from pathlib import Path
 
 import pytest
 from check_fixtures import CHECK, nearly_spent_customer, withdrawal
-from django.conf import settings as django_settings
 from django.db import connections
 from monitoring_fixtures import *  # noqa: F403
 
@@ -77,19 +76,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def database_url() -> str:
-    db = django_settings.DATABASES["default"]
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 @contextlib.contextmanager
-def servers(count: int, tmp_path: Path):
+def servers(count: int, tmp_path: Path, database_url: str):
     """``count`` single-process gunicorn servers on private ports, on the test database."""
     env = {
         **os.environ,
         "DEBUG": "1",
-        "DATABASE_URL": database_url(),
+        "DATABASE_URL": database_url,
         "MONITORING_CHECK_BUDGET_MS": "20000",
         "MONITORING_CHECK_MAX_IN_FLIGHT": str(PARALLEL),
         "LOG_LEVEL": "WARNING",
@@ -129,11 +122,13 @@ def _answers(port: int) -> bool:
     return False
 
 
-def test_parallel_checks_across_two_server_processes_allow_at_most_one(make_api_client, tmp_path):
+def test_parallel_checks_across_two_server_processes_allow_at_most_one(
+    make_api_client, tmp_path, database_url
+):
     key = make_api_client().api_key_plaintext
     headers = {"Authorization": f"Api-Key {key}", "Content-Type": "application/json"}
 
-    with servers(2, tmp_path) as ports:
+    with servers(2, tmp_path, database_url) as ports:
         barrier = threading.Barrier(PARALLEL)
 
         def one(job: tuple[int, dict]) -> str:
