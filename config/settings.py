@@ -321,6 +321,7 @@ CELERY_BEAT_SCHEDULE = {
     # Travel rule: inquiries whose send task was lost or is due a retry; received data whose
     # incoming transaction arrived after it.
     "travel-rule-send-due": {"task": "compliance.travel_rule.send_due_transfers", "schedule": 60.0},
+    "travel-rule-hold-overdue": {"task": "compliance.travel_rule.hold_overdue", "schedule": 300.0},
     "travel-rule-match-incoming": {
         "task": "compliance.travel_rule.match_incoming",
         "schedule": 300.0,

@@ -2,7 +2,8 @@
 
 ``send_transfer`` posts an outgoing inquiry; a retryable failure comes back with the backoff
 the service chose and the task retries after it. The beat ``send_due_transfers`` re-sends what a
-lost task or a worker restart left due, and ``match_incoming`` links received data to
+lost task or a worker restart left due, ``hold_overdue`` holds for an officer the outgoing
+transfers whose counterparty let the SLA pass, and ``match_incoming`` links received data to
 incoming transactions that arrived after it.
 """
 
@@ -14,7 +15,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from compliance.travel_rule import selectors
-from compliance.travel_rule.services import delivery, incoming, seams
+from compliance.travel_rule.services import delivery, incoming, outgoing, seams
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +35,11 @@ def send_due_transfers() -> int:
     for transfer_id in due:
         send_transfer.delay(transfer_id)
     return len(due)
+
+
+@shared_task(name="compliance.travel_rule.hold_overdue", ignore_result=True)
+def hold_overdue() -> int:
+    return outgoing.hold_overdue()
 
 
 @shared_task(name="compliance.travel_rule.match_incoming", ignore_result=True)

@@ -6,9 +6,10 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -24,6 +25,8 @@ from core.actors import Actor
 from core.errors import Conflict, InvalidTransition, ValidationFailed
 from kyc.selectors import get_customer
 from kyc.validation import COUNTRY_CODES
+
+KARACHI = ZoneInfo("Asia/Karachi")
 
 
 @dataclass(frozen=True)
@@ -332,3 +335,49 @@ def decide_held_outgoing(*, transfer: Transfer, allow: bool, reason: str, actor:
             reason=reason,
         )
     return locked
+
+
+SLA_ACTOR = Actor.automated("travel-rule-sla")
+
+
+def hold_overdue(*, now: datetime | None = None, limit: int = 500) -> int:
+    """Outgoing transfers still awaiting the counterparty past their SLA (``due_at``) are held
+    for an officer (``review``): the withdrawal then waits on a person who can allow or refuse
+    it, not on a VASP that may never answer. A late answer is still kept as evidence on the
+    transfer. Rows another worker holds are left to the next run."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        overdue = list(
+            Transfer.objects.select_for_update(skip_locked=True)
+            .filter(
+                direction=Transfer.Direction.OUTGOING,
+                status=Transfer.Status.AWAITING,
+                due_at__lt=now,
+            )
+            .order_by("due_at")[:limit]
+        )
+        for held in overdue:
+            held.status = Transfer.Status.REVIEW
+            held.next_attempt_at = None
+            held.updated_at = now
+            held.reasons = [
+                *held.reasons,
+                "the counterparty did not answer by "
+                f"{held.due_at.astimezone(KARACHI):%Y-%m-%d %H:%M} (Asia/Karachi): held for an "
+                "officer",
+            ]
+        Transfer.objects.bulk_update(
+            overdue, ["status", "next_attempt_at", "updated_at", "reasons"]
+        )
+        audit.record_many(
+            audit.Entry(
+                actor=SLA_ACTOR,
+                action="travel_rule.held_overdue",
+                obj=held,
+                before={"status": Transfer.Status.AWAITING},
+                after={"status": held.status},
+                reason="counterparty SLA passed",
+            )
+            for held in overdue
+        )
+    return len(overdue)

@@ -261,3 +261,36 @@ def test_regulator_records_list_transfers_above_the_threshold_as_json_and_csv(ap
     )
     lines = csv_response.content.decode().splitlines()
     assert lines[0].startswith("transfer_id,direction") and len(lines) == 2
+
+
+def test_a_counterparty_that_lets_the_sla_pass_leaves_the_withdrawal_to_an_officer(
+    api_client, customer, staff_user
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from compliance.travel_rule.services import outgoing
+    from core.actors import Actor
+
+    body = post(api_client, transfer_body(customer, beneficiary_wallet="0xabc0000")).json()
+    waiting = Transfer.objects.get(pk=body["id"])
+    assert outgoing.hold_overdue(now=waiting.due_at - timedelta(seconds=1)) == 0
+    assert outgoing.hold_overdue(now=waiting.due_at + timedelta(seconds=1)) == 1
+    held = api_client.get(f"{URL}{waiting.pk}/").json()
+    assert held["status"] == "review" and held["may_proceed"] is False
+    assert "did not answer by" in held["reasons"][-1]
+    assert (
+        AuditEvent.objects.filter(
+            action="travel_rule.held_overdue", object_id=str(waiting.pk)
+        ).count()
+        == 1
+    )
+    assert outgoing.hold_overdue(now=timezone.now() + timedelta(days=30)) == 0  # once only
+    # No further inquiry goes out; the officer decides.
+    assert Transfer.objects.get(pk=waiting.pk).next_attempt_at is None
+    officer = Actor.for_user(staff_user("MLRO"))
+    outgoing.decide_held_outgoing(
+        transfer=waiting, allow=False, reason="No answer from the VASP.", actor=officer
+    )
+    assert api_client.get(f"{URL}{waiting.pk}/").json()["status"] == "rejected"
