@@ -60,8 +60,13 @@ def _key_from(pem: str, secret: str) -> Ed25519PrivateKey:
     return Ed25519PrivateKey.from_private_bytes(seed)
 
 
+def signing_key_pem() -> str:
+    """Our Ed25519 private key as configured (PEM), empty when the development key is used."""
+    return _get("TRAVEL_RULE_SIGNING_KEY", "")
+
+
 def signing_key() -> Ed25519PrivateKey:
-    return _key_from(_get("TRAVEL_RULE_SIGNING_KEY", ""), settings.SECRET_KEY)
+    return _key_from(signing_key_pem(), settings.SECRET_KEY)
 
 
 def public_key_pem() -> str:

@@ -96,3 +96,23 @@ def test_trp_headers_are_checked():
     assert trp.check_headers({"api-version": "3.1.0", "request-identifier": "r"}) == {}
     errors = trp.check_headers({"api-version": "2.0", "content-type": "text/xml"})
     assert set(errors) == {"api-version", "request-identifier", "content-type"}
+
+
+def test_the_deploy_check_asks_for_a_signing_key_of_its_own(settings):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from compliance.travel_rule.apps import signing_key_is_configured
+
+    settings.TRAVEL_RULE_SIGNING_KEY = ""
+    assert [w.id for w in signing_key_is_configured()] == ["travel_rule.W001"]
+    settings.TRAVEL_RULE_SIGNING_KEY = (
+        Ed25519PrivateKey.generate()
+        .private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        .decode()
+    )
+    assert signing_key_is_configured() == []
