@@ -317,7 +317,10 @@ def synthetic_transactions(
         return item
 
     for index, (ext, turnover) in enumerate(customers):
-        bank = {"name": f"Own account {ext}", "iban": f"PK{index:02d}MEZN{index:016d}",
+        # Each delivery's customers are copies: their own accounts, or the copies would share
+        # one account and the network rules would see a ring of them.
+        account = f"{sum(map(ord, prefix)) % 10}{index:015d}"
+        bank = {"name": f"Own account {ext}", "iban": f"PK{index % 100:02d}MEZN{account}",
                 "bank": "Meezan Bank", "country": "PK"}  # fmt: skip
         count = per_customer if index < len(customers) - 1 else total - len(bodies)
         if index % 100 == 7:  # planted: three cash deposits just under the CTR threshold

@@ -36,6 +36,10 @@ def _clamping_loader():
                 text = bytes(data).decode(errors="replace")
                 logger.warning("timestamp %s out of range: read at the nearest bound", text)
                 return EARLIEST if text.startswith("0") or "BC" in text else LATEST
+            # Years 2..9998 need no clamp; testing the year is far cheaper than comparing
+            # aware datetimes, and this runs for every timestamp every query reads.
+            if 1 < value.year < 9999:
+                return value
             return min(max(value, EARLIEST), LATEST)
 
     return ClampingTzLoader

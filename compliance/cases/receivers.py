@@ -1,7 +1,8 @@
 """Cases listen to what monitoring and screening announce.
 
 - ``compliance.monitoring.signals.alert_raised(alert_id, customer_id, typology)``: the alert
-  joins its customer's live case (or opens one) at once.
+  joins its customer's live case (or opens one) at once; ``alerts_raised(alert_ids)``: the same
+  for an evaluation batch's alerts, in one task.
 - ``compliance.screening.signals.hits_recorded(hit_ids)``: likewise for new screening hits.
 - Anything a lost signal left behind is grouped by the ``compliance.cases.group_new_items``
   sweeper (beat).
@@ -23,6 +24,11 @@ def on_alert_raised(sender, alert_id=None, **kwargs) -> None:
     _queue(alert_ids=[str(alert_id)])
 
 
+def on_alerts_raised(sender, alert_ids=(), **kwargs) -> None:
+    if alert_ids:
+        _queue(alert_ids=[str(a) for a in alert_ids])
+
+
 def on_hit_recorded(sender, hit_ids=(), **kwargs) -> None:
     _queue(hit_ids=[str(h) for h in hit_ids])
 
@@ -42,6 +48,7 @@ def _subscriptions() -> list[tuple]:
 
     return [
         (monitoring_signals.alert_raised, on_alert_raised, "cases-alert-raised"),
+        (monitoring_signals.alerts_raised, on_alerts_raised, "cases-alerts-raised"),
         (screening_signals.hits_recorded, on_hit_recorded, "cases-hits-recorded"),
     ]
 

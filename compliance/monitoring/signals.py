@@ -7,10 +7,13 @@
   network adds their devices, IPs and counterparties).
 - ``alert_raised(alert_id, customer_id, typology)``: a new (not shadow) alert is open; cases may
   group it.
+- ``alerts_raised(alert_ids)``: the new (not shadow) alerts of one evaluation batch, announced
+  together so that cases group them in one task.
 """
 
 from django.dispatch import Signal
 
 large_cash_detected = Signal()
 alert_raised = Signal()
+alerts_raised = Signal()
 transactions_stored = Signal()

@@ -38,11 +38,11 @@ from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from compliance.monitoring import conf, hooks, rulebook, selectors
-from compliance.monitoring.models import Transaction
+from compliance.monitoring.models import Alert, Transaction
 from compliance.monitoring.rulebook import LoadedRule
 from compliance.monitoring.sanctions import ScreeningSanctions
 from compliance.monitoring.services.episodes import PointFinding, Reconciled, reconcile
-from compliance.monitoring.signals import alert_raised, large_cash_detected
+from compliance.monitoring.signals import alerts_raised, large_cash_detected
 from compliance.monitoring.typologies.base import (
     CustomerView,
     EvaluationContext,
@@ -414,11 +414,8 @@ def _announce(
     ]
 
     def send() -> None:
-        for alert in raised:
-            alert_raised.send(
-                type(alert), alert_id=str(alert.pk), customer_id=str(alert.customer_id),
-                typology=alert.typology,
-            )  # fmt: skip
+        if raised:  # one announcement per batch: cases group them in one task
+            alerts_raised.send(Alert, alert_ids=[str(alert.pk) for alert in raised])
         for tx_id in dict.fromkeys(ctr_due):
             large_cash_detected.send(Transaction, transaction_id=tx_id)
 

@@ -247,3 +247,18 @@ def test_a_raised_alert_signal_groups_the_alert_at_once(customer, make_alert):
 @pytest.mark.parametrize("severity", ["low", "medium", "high", "critical"])
 def test_every_priority_has_a_default_sla_policy(db, severity):
     assert _terms(severity).amount > 0
+
+
+def test_a_batch_of_raised_alerts_is_grouped_in_one_task(make_customer, make_alert, monkeypatch):
+    from compliance.cases import tasks
+    from compliance.monitoring.signals import alerts_raised
+
+    a, b = make_customer(), make_customer()
+    alerts = [make_alert(a), make_alert(a, typology="FAN_OUT"), make_alert(b)]
+    calls = []
+    real = tasks.group_items.delay
+    monkeypatch.setattr(tasks.group_items, "delay", lambda **kw: calls.append(kw) or real(**kw))
+    alerts_raised.send(Alert, alert_ids=[x.pk for x in alerts])
+    assert len(calls) == 1 and len(calls[0]["alert_ids"]) == 3
+    assert Case.objects.filter(customer__in=[a, b]).count() == 2
+    assert Case.objects.get(customer=a).alert_links.count() == 2
