@@ -38,7 +38,7 @@ from compliance.monitoring.models import Alert, AlertTransaction, RuleFinding, S
 from compliance.monitoring.models import Transaction as TransactionModel
 from compliance.monitoring.rulebook import LoadedRule
 from compliance.monitoring.typologies.base import Finding, TxView
-from core import audit
+from core import audit, bulk_updates
 from core.actors import Actor
 
 ACTOR = Actor.automated("monitoring")
@@ -151,8 +151,8 @@ def _store_findings(
         RuleFinding.objects.filter(pk__in=gone).delete()
     if added:
         RuleFinding.objects.bulk_create(added, batch_size=1000)
-    if changed:
-        RuleFinding.objects.bulk_update(changed, FINDING_FIELDS, batch_size=1000)
+    if changed:  # one statement: late transactions change many findings at once
+        bulk_updates.update_rows(RuleFinding, changed, FINDING_FIELDS)
     return affected
 
 
@@ -401,11 +401,14 @@ def reconcile(
     if created:
         Alert.objects.bulk_create(created)
     if retired:
-        Alert.objects.bulk_update(
-            retired, ["status", "status_changed_at", "superseded", "superseded_by", "updated_at"]
+        bulk_updates.update_rows(
+            Alert,
+            retired,
+            ["status", "status_changed_at", "superseded", "superseded_by", "updated_at"],
         )
     if changed:
-        Alert.objects.bulk_update(
+        bulk_updates.update_rows(
+            Alert,
             changed,
             ["dedupe_key", "score", "explanation", "facts", "finding_size", "updated_at"],
         )
