@@ -453,6 +453,21 @@ def bench_speed(api: Api, n_tx: int, n_customers: int, clients: int) -> dict:
 # --- 3. synchronous check latency --------------------------------------------------------------
 
 
+def _waiting(connection, queue: str) -> int:
+    """Messages waiting in ``queue``; a queue nobody declared yet holds none (a channel of its
+    own: a broker may close the channel that asked about a missing queue)."""
+    from amqp.exceptions import ChannelError
+
+    channel = connection.channel()
+    try:
+        return channel.queue_declare(queue, passive=True).message_count
+    except ChannelError:
+        return 0
+    finally:
+        with contextlib.suppress(Exception):
+            channel.close()
+
+
 def wait_idle(deadline_s: float = 300) -> None:
     """Let the background work the ingest caused (case grouping, CTR drafts, webhooks) finish,
     so the check is timed on a quiet machine, as it would be between bursts."""
@@ -461,9 +476,8 @@ def wait_idle(deadline_s: float = 300) -> None:
     deadline = time.monotonic() + deadline_s
     while time.monotonic() < deadline:
         with app.connection_for_write() as conn:
-            channel = conn.default_channel
             waiting = sum(
-                channel.queue_declare(name, passive=True).message_count
+                _waiting(conn, name)
                 for name in ("default", "screening", "reports", "webhooks", "monitoring")
             )
         busy = any((app.control.inspect(timeout=1.0).active() or {}).values())

@@ -310,6 +310,7 @@ CELERY_BEAT_SCHEDULE = {
     # what its task would have done (all of them idempotent).
     "sweep-rescreens": {"task": "compliance.screening.sweep_rescreens", "schedule": 300.0},
     "sweep-backtests": {"task": "compliance.monitoring.sweep_backtests", "schedule": 300.0},
+    "sweep-tuning": {"task": "compliance.rule_quality.sweep_tuning", "schedule": 300.0},
     "sweep-lost-drafts": {"task": "reporting.sweep_lost_drafts", "schedule": 300.0},
     # Customers and transactions whose network update was lost still reach the graph.
     "network-catch-up": {"task": "compliance.network.catch_up", "schedule": 600.0},

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from compliance.monitoring import selectors as monitoring_selectors
@@ -128,6 +129,28 @@ def run_tuning(*, run_id) -> TuningRun:
     run.finished_at = timezone.now()
     run.save()
     return run
+
+
+def requeue_stranded_runs() -> list:
+    """Tuning runs queued too long (their message was lost), or running past the task time
+    limit (their worker died), back to ``queued``; returns their ids for the caller to
+    enqueue. A run is repeatable: it starts again from its grid."""
+    now = timezone.now()
+    queued_before = now - timedelta(seconds=settings.BACKTEST_SWEEP_AFTER_SECONDS)
+    running_before = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    with transaction.atomic():
+        stranded = list(
+            TuningRun.objects.select_for_update(skip_locked=True)
+            .filter(
+                Q(status=TuningRun.Status.QUEUED, created_at__lt=queued_before)
+                | Q(status=TuningRun.Status.RUNNING, started_at__lt=running_before)
+            )
+            .values_list("pk", flat=True)
+        )
+        TuningRun.objects.filter(pk__in=stranded, status=TuningRun.Status.RUNNING).update(
+            status=TuningRun.Status.QUEUED, progress_done=0, updated_at=now
+        )
+    return stranded
 
 
 def labelled_transactions(rule: Rule) -> sweep.Labelled:

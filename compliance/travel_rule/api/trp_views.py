@@ -5,6 +5,7 @@ against the key in our VASP directory). Answers carry our signature over the sam
 from __future__ import annotations
 
 import json
+from abc import ABC, abstractmethod
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.decorators import method_decorator
@@ -36,11 +37,14 @@ def _respond(request: HttpRequest, status: int, body: dict | None) -> HttpRespon
 
 
 @method_decorator(csrf_exempt, name="dispatch")
-class _TrpView(View):
+class _TrpView(View, ABC):
+    """A TRP endpoint: bounded body, our signature on every answer; ``handle`` says what."""
+
     http_method_names = ["post"]
 
+    @abstractmethod
     def handle(self, request: HttpRequest, body: bytes, **kwargs) -> tuple[int, dict | None]:
-        raise NotImplementedError
+        """The answer's status and body for this endpoint."""
 
     def post(self, request: HttpRequest, **kwargs) -> HttpResponse:
         length = int(request.META.get("CONTENT_LENGTH") or 0)

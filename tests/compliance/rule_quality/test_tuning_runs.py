@@ -92,3 +92,37 @@ def test_no_draft_from_an_unfinished_run(large_cash):
     )  # fmt: skip
     with pytest.raises(InvalidTransition):
         tuning.create_suggested_draft(run=run, actor=SYSTEM)
+
+
+def test_a_run_whose_worker_died_or_whose_message_was_lost_is_run_again(large_cash):
+    from compliance.rule_quality.tasks import sweep_tuning
+
+    now = timezone.now()
+
+    def run(status: str, **times) -> TuningRun:
+        return TuningRun.objects.create(
+            rule_version=large_cash.active_version,
+            grid={"threshold_pkr": ["1000000", "2000000"]},
+            date_from=now - timedelta(days=30),
+            date_to=now,
+            requested_by_label="tests",
+            status=status,
+            **times,
+        )
+
+    died = run(TuningRun.Status.RUNNING, started_at=now - timedelta(hours=1), progress_done=1)
+    lost = run(TuningRun.Status.QUEUED)
+    TuningRun.objects.filter(pk=lost.pk).update(created_at=now - timedelta(hours=1))
+    working = run(TuningRun.Status.RUNNING, started_at=now)
+    fresh = run(TuningRun.Status.QUEUED)
+    assert sweep_tuning() == 2  # the tasks run eagerly here
+    for stranded in (died, lost):
+        stranded.refresh_from_db()
+        assert stranded.status == TuningRun.Status.DONE, stranded.error
+        assert [r["settings"]["threshold_pkr"] for r in stranded.results] == [
+            "1000000",
+            "2000000",
+        ]
+    for untouched, status in ((working, "running"), (fresh, "queued")):
+        untouched.refresh_from_db()
+        assert untouched.status == status
