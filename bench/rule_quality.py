@@ -104,13 +104,13 @@ def _alerts(n: int, start) -> None:
             INSERT INTO monitoring_alert (
               id, created_at, updated_at, customer_id, typology, rule_id, rule_version_id,
               severity, score, status, explanation, facts, dedupe_key, is_shadow, finding_size,
-              status_changed_at)
+              status_changed_at, superseded)
             SELECT gen_random_uuid(),
               %(start)s::timestamptz + (g * %(step)s::float8) * interval '1 second', now(),
               c.ids[1 + (g::bigint * 7919 %% array_length(c.ids, 1))], r.typology, r.id,
               r.active_version_id, 'medium', 0.5,
               CASE WHEN g %% 2 = 0 THEN 'closed' WHEN g %% 7 = 0 THEN 'open' ELSE 'in_case' END,
-              'bench alert', '{}', 'BENCH-A-' || g, false, 1, NULL
+              'bench alert', '{}', 'BENCH-A-' || g, false, 1, NULL, ''
             FROM generate_series(1, %(n)s) g
             CROSS JOIN (SELECT array_agg(id) ids FROM kyc_customer) c
             JOIN (SELECT id, typology, active_version_id,
