@@ -30,12 +30,23 @@ def _clamping_loader():
         timezone = UTC  # what Django's cursors compare to decide whether to re-register
 
         def load(self, data):
+            # The session speaks ISO in UTC ("2026-10-01 12:00:00.5+00"): C's fromisoformat
+            # reads that several times faster than the generic parser (this runs for every
+            # timestamp every query reads); anything else (BC, infinity, year 10000, another
+            # DateStyle) goes the generic way below.
+            try:
+                value = datetime.fromisoformat(str(data, "ascii"))
+            except ValueError:
+                pass
+            else:
+                if value.tzinfo is UTC and 1 < value.year < 9999:
+                    return value
             try:
                 value = super().load(data)
             except DataError:
                 text = bytes(data).decode(errors="replace")
                 logger.warning("timestamp %s out of range: read at the nearest bound", text)
-                return EARLIEST if text.startswith("0") or "BC" in text else LATEST
+                return EARLIEST if text.startswith(("0", "-")) or "BC" in text else LATEST
             # Years 2..9998 need no clamp; testing the year is far cheaper than comparing
             # aware datetimes, and this runs for every timestamp every query reads.
             if 1 < value.year < 9999:
