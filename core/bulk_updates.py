@@ -1,10 +1,13 @@
-"""Updating many rows, each with its own values, in one statement.
+"""Updating and inserting many rows, each with its own values, in one statement.
 
 Django's ``bulk_update`` writes a ``CASE WHEN pk = ... THEN ...`` per field and row: building
 and parsing that grows with rows x fields and cost most of a monitoring batch's time when late
 transactions re-evaluated many findings. Here the values travel as one array per column and
 PostgreSQL joins them to the rows: ``UPDATE t SET f = v.f FROM unnest(...) AS v WHERE t.pk =
 v.pk``. JSON columns travel as text and are cast back, so their encoder is the field's own.
+
+``insert_rows`` is ``bulk_create`` for rows whose keys nobody reads back: PostgreSQL ``COPY``,
+without compiling an ``INSERT`` of rows x fields placeholders and quoting every value.
 """
 
 from __future__ import annotations
@@ -59,3 +62,24 @@ def _array_type(field: models.Field) -> str:
 
 def _json_text(field: models.JSONField, value) -> str | None:
     return None if value is None else json.dumps(value, cls=field.encoder)
+
+
+def insert_rows(model: type[models.Model], rows: Sequence[models.Model]) -> int:
+    """Insert ``rows`` with one ``COPY``; returns how many. Values are prepared as ``save``
+    prepares them (``pre_save``: ``auto_now`` stamps; the field's own database value); a
+    primary key left unset (an auto field) is filled by its sequence and not read back."""
+    if not rows:
+        return 0
+    meta = model._meta
+    fields = [
+        f
+        for f in meta.concrete_fields
+        if not (f.primary_key and f.db_returning and getattr(rows[0], f.attname) is None)
+    ]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    sql = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row([f.get_db_prep_save(f.pre_save(row, True), connection) for f in fields])
+    return len(rows)

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from core.bulk_updates import update_rows
+from core.bulk_updates import insert_rows, update_rows
 from core.models import WebhookDelivery, WebhookEndpoint
 
 pytestmark = pytest.mark.django_db
@@ -58,3 +58,32 @@ def test_json_columns_keep_their_structure():
 def test_no_rows_no_statement(django_assert_num_queries):
     with django_assert_num_queries(0):
         assert update_rows(WebhookDelivery, [], ["attempts"]) == 0
+
+
+def test_insert_rows_copies_rows_with_their_defaults_and_auto_stamps():
+    endpoint = _endpoint("copy")
+    rows = [
+        WebhookDelivery(endpoint=endpoint, event_type="alert.created", body='{"n": 1}'),
+        WebhookDelivery(
+            endpoint=endpoint, event_type="transaction.screened", body="{}", attempts=2,
+            last_error="tab\there, newline\nthere, back\\slash and 'quotes'",
+        ),
+    ]  # fmt: skip
+    assert insert_rows(WebhookDelivery, rows) == 2  # one COPY (not an ORM query to count)
+    stored = list(WebhookDelivery.objects.filter(endpoint=endpoint).order_by("event_type"))
+    assert [d.event_type for d in stored] == ["alert.created", "transaction.screened"]
+    assert stored[1].attempts == 2 and stored[1].last_error == rows[1].last_error
+    assert all(d.pk and d.created_at for d in stored)  # the sequence and auto_now_add filled
+
+
+def test_insert_rows_keeps_json_structure():
+    rows = [
+        WebhookEndpoint(name=name, url=f"https://{name}.example.org/h", secret="s" * 32,
+                        event_types=types)
+        for name, types in (("a", ["alert.created"]), ("b", []))
+    ]  # fmt: skip
+    insert_rows(WebhookEndpoint, rows)
+    got = dict(
+        WebhookEndpoint.objects.filter(name__in=["a", "b"]).values_list("name", "event_types")
+    )
+    assert got == {"a": ["alert.created"], "b": []}
