@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from core.lookups import register_any
 from core.models import PublicModel
 
 SEVERITIES = ("low", "medium", "high", "critical")
@@ -481,3 +482,9 @@ class Backtest(PublicModel):
 
     def __str__(self) -> str:
         return f"backtest {self.rule_version} {self.date_from:%Y-%m-%d}..{self.date_to:%Y-%m-%d}"
+
+
+# Evaluation batches filter these on thousands of values at once (``field__any=[...]``).
+register_any(Transaction, "customer")
+register_any(RuleFinding, "transaction", "dedupe_key")
+register_any(Alert, "dedupe_key")

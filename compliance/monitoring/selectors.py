@@ -149,7 +149,7 @@ def histories(
     """Every stored transaction of these customers from ``start`` (to ``end`` if given), in one
     query, grouped by customer in event order (``occurred_at``, then ``external_id``; never arrival
     order), pending ones included: they happened."""
-    rows = Transaction.objects.filter(customer_id__in=list(customer_ids), occurred_at__gte=start)
+    rows = Transaction.objects.filter(customer_id__any=list(customer_ids), occurred_at__gte=start)
     if end is not None:
         rows = rows.filter(occurred_at__lte=end)
     grouped: dict[str, list[TxView]] = defaultdict(list)

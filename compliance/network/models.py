@@ -22,6 +22,7 @@ from __future__ import annotations
 from django.db import models
 
 from compliance.network.identifiers import Kind
+from core.lookups import register_any
 
 
 class LinkKey(models.Model):
@@ -136,33 +137,10 @@ class RingMember(models.Model):
         return f"{self.customer_id} in {self.alert_id}"
 
 
-class AnyOf(models.Lookup):
-    """``field__any=[...]``: one array parameter (``= ANY(%s)``) instead of one placeholder per
-    value. The graph's batches filter on thousands of ids; binding each one costs more than the
-    query itself."""
-
-    lookup_name = "any"
-    prepare_rhs = False
-
-    def get_db_prep_lookup(self, value, connection):
-        return ("%s", [list(value)])
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        values = [str(v) if not isinstance(v, int) else v for v in self.rhs]
-        if connection.vendor != "postgresql":
-            if not values:
-                return "1 = 0", list(lhs_params)
-            return f"{lhs} IN ({', '.join(['%s'] * len(values))})", [*lhs_params, *values]
-        db_type = self.lhs.output_field.db_type(connection) or "text"
-        return f"{lhs} = ANY(%s::{db_type.split('(')[0]}[])", [*lhs_params, values]
-
-
 for _model, _names in (
     (LinkKey, ("id", "digest", "customer")),
     (Link, ("customer", "key")),
     (MoneyFlow, ("customer", "key", "transaction")),
     (RingMember, ("alert", "customer")),
 ):
-    for _name in _names:
-        _model._meta.get_field(_name).register_lookup(AnyOf)
+    register_any(_model, *_names)

@@ -120,7 +120,7 @@ def _store_findings(
     episodes that lost or gained a finding (or whose finding changed)."""
     evaluated = {(rule.version_id, rule.is_shadow, tx.id): rule for rule, tx in evaluated}
     old: dict[tuple, dict] = {}
-    rows = RuleFinding.objects.filter(transaction_id__in={k[2] for k in evaluated}).values(
+    rows = RuleFinding.objects.filter(transaction_id__any={k[2] for k in evaluated}).values(
         "id", "rule_id", "rule_version_id", "is_shadow", "transaction_id", *FINDING_FIELDS
     )
     for row in rows:
@@ -130,7 +130,9 @@ def _store_findings(
     new = {(f.rule.version_id, f.rule.is_shadow, f.tx.id): f for f in findings}
     affected: set[EpisodeId] = set()
     gone, added, changed = [], [], []
-    for k, rule in evaluated.items():
+    # Only the pairs with a finding before or after can change (most evaluations find nothing).
+    for k in sorted(old.keys() | (new.keys() & evaluated.keys()), key=str):
+        rule = evaluated[k]
         before, after = old.get(k), new.get(k)
         if before is not None:
             was = (str(before["rule_id"]), before["is_shadow"], before["dedupe_key"])
@@ -150,7 +152,7 @@ def _store_findings(
     if gone:
         RuleFinding.objects.filter(pk__in=gone).delete()
     if added:
-        RuleFinding.objects.bulk_create(added, batch_size=1000)
+        bulk_updates.insert_rows(RuleFinding, added)  # COPY: thousands per batch
     if changed:  # one statement: late transactions change many findings at once
         bulk_updates.update_rows(RuleFinding, changed, FINDING_FIELDS)
     return affected
@@ -158,7 +160,7 @@ def _store_findings(
 
 def _episodes(affected: set[EpisodeId]) -> dict[EpisodeId, _Episode]:
     """Every finding of the affected episodes, from all their transactions, grouped."""
-    rows = RuleFinding.objects.filter(dedupe_key__in={k for _, _, k in affected}).values(
+    rows = RuleFinding.objects.filter(dedupe_key__any={k for _, _, k in affected}).values(
         "rule_id",
         "is_shadow",
         "dedupe_key",
@@ -259,7 +261,7 @@ def reconcile(
     live = _episodes(affected)
     alerts = [
         a
-        for a in Alert.objects.filter(dedupe_key__in={k for _, _, k in affected})
+        for a in Alert.objects.filter(dedupe_key__any={k for _, _, k in affected})
         if (str(a.rule_id), a.is_shadow, a.dedupe_key) in affected
     ]
     links: dict[Any, set[str]] = defaultdict(set)
