@@ -53,6 +53,12 @@ def evaluation_queue() -> str | None:
     return getattr(settings, "MONITORING_QUEUE", None) or os.environ.get("MONITORING_QUEUE") or None
 
 
+def defer_max() -> int:
+    """A batch sets aside the transactions of customers another worker is evaluating and
+    sends them on again, at most this many times; then it waits for that worker."""
+    return int(_number("MONITORING_DEFER_MAX", 3))
+
+
 def batch_max() -> int:
     """A batch also takes its customers' other pending transactions, up to this many in all."""
     return int(_number("MONITORING_BATCH_MAX", 5000))

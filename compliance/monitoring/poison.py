@@ -36,7 +36,7 @@ def _retry(transaction_ids: list[str]) -> None:
 dead_letters.register(KIND, retry=_retry)
 
 
-def evaluate_isolating(transaction_ids: Sequence) -> evaluation.BatchOutcome:
+def evaluate_isolating(transaction_ids: Sequence, deferrals: int = 0) -> evaluation.BatchOutcome:
     """``evaluation.evaluate_batch`` with the poisoned transactions set aside."""
     ids = [str(pk) for pk in transaction_ids]
 
@@ -44,7 +44,9 @@ def evaluate_isolating(transaction_ids: Sequence) -> evaluation.BatchOutcome:
         # The whole batch takes its customers' other pending transactions as usual; once it
         # failed, each part is evaluated alone, or the poisoned row (pending, same customer)
         # would be taken into every part and poison it too.
-        return evaluation.evaluate_batch(transaction_ids=part, take_others=len(part) == len(ids))
+        return evaluation.evaluate_batch(
+            transaction_ids=part, take_others=len(part) == len(ids), deferrals=deferrals
+        )
 
     outcome = dead_letters.run_isolating(KIND, ids, evaluate, park=_park)
     parts = outcome.results
@@ -55,4 +57,5 @@ def evaluate_isolating(transaction_ids: Sequence) -> evaluation.BatchOutcome:
         alerts_created=sum(p.alerts_created for p in parts),
         alerts_extended=sum(p.alerts_extended for p in parts),
         reevaluated=sum(p.reevaluated for p in parts),
+        deferred=sum(p.deferred for p in parts),
     )

@@ -25,8 +25,10 @@ from compliance.monitoring.services import backtests, holds, ingest
     retry_backoff_max=120,
     max_retries=8,
 )
-def evaluate_batch(transaction_ids: list[str]) -> dict:
-    outcome = poison.evaluate_isolating(transaction_ids)  # a poisoned transaction is set aside
+def evaluate_batch(transaction_ids: list[str], deferrals: int = 0) -> dict:
+    # A poisoned transaction is set aside; ``deferrals`` counts how often these were sent on
+    # because another worker held their customer.
+    outcome = poison.evaluate_isolating(transaction_ids, deferrals=deferrals)
     return {"screened": outcome.screened, "alerts_created": outcome.alerts_created}
 
 
@@ -56,8 +58,9 @@ def sweep_backtests() -> int:
     return len(ids)
 
 
-def _send_batch(ids: list[str], **options) -> None:
-    evaluate_batch.apply_async(args=[ids], **options)
+def _send_batch(ids: list[str], deferrals: int = 0, **options) -> None:
+    kwargs = {"deferrals": deferrals} if deferrals else {}
+    evaluate_batch.apply_async(args=[ids], kwargs=kwargs, **options)
 
 
 def _send_backtest(backtest_id: str) -> None:

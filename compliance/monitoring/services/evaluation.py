@@ -6,9 +6,13 @@ One batch is one database transaction:
 1. claim the pending transactions among the ids (``SKIP LOCKED``: a row is claimed by one
    worker at a time), marked screened at once, so a worker killed before the commit leaves them
    pending for the redelivered message or the sweeper;
-2. take a PostgreSQL advisory transaction lock per customer of the batch, in one order for every
-   worker (no deadlock): work on one customer is serialized whatever the number of workers and
-   machines, and each batch sees everything the batches before it committed;
+2. take a PostgreSQL advisory transaction lock per customer of the batch: work on one customer
+   is serialized whatever the number of workers and machines, and each batch sees everything
+   the batches before it committed. A customer another worker holds is not waited for: its
+   transactions are left pending and sent on as a batch of their own after the commit (the
+   worker holding it usually takes them first), so two workers never queue behind each other's
+   customers. After ``MONITORING_DEFER_MAX`` such deferrals the batch waits for the locks,
+   taken in one order by every worker (no deadlock), so no transaction is deferred forever;
 3. claim the customers' other pending transactions too (one history load serves them);
 4. load each customer's history around the new transactions and evaluate every rule at the new
    transactions (look-back) AND at the stored transactions whose look-back window contains a new
@@ -37,7 +41,7 @@ from typing import Any
 from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
-from compliance.monitoring import conf, hooks, rulebook, selectors
+from compliance.monitoring import conf, dispatch, hooks, rulebook, selectors
 from compliance.monitoring.models import Alert, Transaction
 from compliance.monitoring.rulebook import LoadedRule
 from compliance.monitoring.sanctions import ScreeningSanctions
@@ -69,6 +73,7 @@ class BatchOutcome:
     alerts_created: int = 0
     alerts_extended: int = 0
     reevaluated: int = 0  # earlier-screened transactions evaluated again (look-forward)
+    deferred: int = 0  # left pending for a batch of their own: another worker held the customer
 
 
 def evaluate_batch(
@@ -77,13 +82,19 @@ def evaluate_batch(
     now: datetime | None = None,
     rules: list | None = None,
     take_others: bool = True,
+    deferrals: int = 0,
 ) -> BatchOutcome:
     """Evaluate the pending transactions among ``transaction_ids`` (others are skipped), and
     with ``take_others`` the batch customers' other pending ones too. Without it exactly those
-    given (poison isolation: a part must not take the row that poisoned the whole)."""
+    given (poison isolation: a part must not take the row that poisoned the whole).
+    ``deferrals``: how many times these transactions were already set aside because another
+    worker held their customer (from ``MONITORING_DEFER_MAX`` on, the batch waits instead)."""
+    wait = deferrals >= conf.defer_max()
     for attempt in range(1, ATTEMPTS + 1):
         try:
-            return _evaluate(list(transaction_ids), now or timezone.now(), rules, take_others)
+            return _evaluate(
+                list(transaction_ids), now or timezone.now(), rules, take_others, wait, deferrals
+            )
         except OperationalError as exc:
             sqlstate = getattr(exc.__cause__, "sqlstate", None)
             if sqlstate not in RETRYABLE_SQLSTATES or attempt == ATTEMPTS:
@@ -105,20 +116,33 @@ class _Laps:
         self.last = now
 
 
-def _evaluate(ids: list, now: datetime, rules: list | None, take_others: bool) -> BatchOutcome:
+def _evaluate(
+    ids: list,
+    now: datetime,
+    rules: list | None,
+    take_others: bool,
+    wait: bool,
+    deferrals: int,
+) -> BatchOutcome:
     lap = _Laps()
     live = rules if rules is not None else rulebook.live_rules()
     pairs = [(rule, rule.runnable) for rule in live]
     lookback = required_lookback(pairs)
     countries = selectors.high_risk_countries()
     with transaction.atomic():
-        txs = _claim(ids, now)
+        deferred: list[str] = []
+        if wait:
+            txs = _claim(ids, now)
+            serialize_customers(sorted({tx.customer_id for tx in txs}))
+        else:
+            txs, deferred = _claim_free(ids, now)
+            if deferred:
+                transaction.on_commit(lambda: _send_on(deferred, deferrals + 1))
+        lap("claim+lock")
         if not txs:
-            return BatchOutcome(skipped=len(ids))
+            return BatchOutcome(skipped=len(ids) - len(deferred), deferred=len(deferred))
         given = len(txs)
         customer_ids = sorted({tx.customer_id for tx in txs})
-        serialize_customers(customer_ids)
-        lap("claim+lock")
         if take_others:
             txs += _claim_pending(customer_ids, now, conf.batch_max() - given)
         txs.sort(key=order_key)
@@ -153,13 +177,14 @@ def _evaluate(ids: list, now: datetime, rules: list | None, take_others: bool) -
         _announce(txs, result, findings, new_ids)
     lap("commit")
     logger.debug(
-        "batch: %d screened (%d given), %d customers, %d points, %d alerts new; %s",
-        len(txs), len(ids), len(customer_ids), len(points), len(result.created),
+        "batch: %d screened (%d given, %d deferred), %d customers, %d points, %d alerts new; %s",
+        len(txs), len(ids), len(deferred), len(customer_ids), len(points), len(result.created),
         ", ".join(lap.laps),
     )  # fmt: skip
     return BatchOutcome(
         screened=len(txs),
-        skipped=len(ids) - given,
+        skipped=len(ids) - given - len(deferred),
+        deferred=len(deferred),
         findings=len(findings),
         alerts_created=len(result.created),
         alerts_extended=result.extended,
@@ -179,6 +204,50 @@ def serialize_customers(customer_ids: Sequence[str]) -> None:
             "SELECT count(pg_advisory_xact_lock(%s, k)) FROM "
             "(SELECT k FROM unnest(%s::int[]) AS k ORDER BY k) AS ordered",
             [CUSTOMER_LOCK_SPACE, keys],
+        )
+
+
+def _claim_free(ids: Sequence, now: datetime) -> tuple[list[TxView], list[str]]:
+    """Claim the pending transactions among ``ids`` whose customers no other batch holds,
+    taking those customers' advisory locks without waiting; return them and the ids of the
+    pending transactions left for later (their customer is held: waiting would queue this
+    worker behind the other, and taking them would evaluate without that batch's results)."""
+    valid = _valid_ids(ids)
+    if not valid:
+        return [], []
+    table = connection.ops.quote_name(Transaction._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id::text, customer_id::text FROM {table} "  # noqa: S608 (model's name)
+            "WHERE id = ANY(%s::uuid[]) AND status = %s",
+            ["{" + ",".join(valid) + "}", Transaction.Status.PENDING],
+        )
+        pending = cursor.fetchall()
+        if not pending:
+            return [], []
+        keys = {cid: _lock_key(cid) for _, cid in pending}
+        cursor.execute(
+            "SELECT k FROM unnest(%s::int[]) AS k WHERE pg_try_advisory_xact_lock(%s, k)",
+            [sorted(set(keys.values())), CUSTOMER_LOCK_SPACE],
+        )
+        held = {row[0] for row in cursor.fetchall()}
+    mine = [pk for pk, cid in pending if keys[cid] in held]
+    later = [pk for pk, cid in pending if keys[cid] not in held]
+    if not mine:
+        return [], later
+    claimed = _claim_where("id = ANY(%s::uuid[])", ["{" + ",".join(mine) + "}"], now, pks=mine)
+    return claimed, later
+
+
+def _send_on(ids: list[str], deferrals: int) -> None:
+    """After the commit: the deferred transactions as a batch of their own. If the broker
+    refuses, they stay pending and the sweeper sends them (nothing is lost)."""
+    options = {"queue": queue} if (queue := conf.evaluation_queue()) else {}
+    try:
+        dispatch.send(dispatch.EVALUATE_BATCH, ids, deferrals=deferrals, **options)
+    except Exception:  # broker down or no sender: the sweeper recovers
+        logger.warning(
+            "%d deferred transactions not sent on; the sweeper will", len(ids), exc_info=True
         )
 
 
