@@ -13,8 +13,9 @@ from kombu import Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-# One queue per workload so screening, monitoring, reports and webhooks scale separately.
-QUEUES = ("default", "screening", "monitoring", "reports", "webhooks")
+# One queue per workload so screening, monitoring, the customer network, reports and webhooks
+# scale separately.
+QUEUES = ("default", "screening", "monitoring", "network", "reports", "webhooks")
 BEAT_TICK_TASK = "core.beat_tick"
 
 logger = logging.getLogger(__name__)

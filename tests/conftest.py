@@ -227,7 +227,7 @@ def real_worker(transactional_db, settings):
     settings.CELERY_TASK_ALWAYS_EAGER = False
 
     def start(
-        queues: str = "default,screening,monitoring,reports,webhooks",
+        queues: str = "default,screening,monitoring,network,reports,webhooks",
         concurrency: int = 1,
         extra_env: dict | None = None,
     ) -> RealWorker:
