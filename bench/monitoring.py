@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import http.client
+import itertools
 import json
 import os
 import random
@@ -499,11 +500,12 @@ def bench_check(api: Api, total: int) -> dict:
         (synthetic if synthetic.exists() else approved).values_list("external_id", flat=True)[:500]
     )
     rng = random.Random(SEED + 2)
+    serial = itertools.count()  # each check its own external_id, across the warm-up and phases
 
     def one(i: int) -> float:
         ext = customers[i % len(customers)]
         amount = f"{rng.randint(5, 400) * 1000}.00"
-        body = {"external_id": f"CHK-{i}", "customer": ext, "kind": "withdrawal",
+        body = {"external_id": f"CHK-{next(serial)}", "customer": ext, "kind": "withdrawal",
                 "channel": "bank", "asset": "PKR", "amount": amount, "amount_pkr": amount,
                 "counterparty": {"name": "Own account", "iban": "PK36MEZN0000001234567801",
                                  "country": "PK"}}  # fmt: skip
