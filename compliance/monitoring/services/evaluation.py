@@ -41,11 +41,12 @@ from typing import Any
 from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
-from compliance.monitoring import conf, dispatch, hooks, rulebook, selectors
+from compliance.monitoring import conf, hooks, rulebook, selectors
 from compliance.monitoring.models import Alert, Transaction
 from compliance.monitoring.rulebook import LoadedRule
 from compliance.monitoring.sanctions import ScreeningSanctions
 from compliance.monitoring.services.episodes import PointFinding, Reconciled, reconcile
+from compliance.monitoring.services.ingest import enqueue_evaluation
 from compliance.monitoring.signals import alerts_raised, large_cash_detected
 from compliance.monitoring.typologies.base import (
     CustomerView,
@@ -55,6 +56,7 @@ from compliance.monitoring.typologies.base import (
 )
 from compliance.monitoring.typologies.evaluation import evaluate_all, required_lookback
 from core import webhooks
+from core.lookups import array_literal
 from core.models import WebhookEndpoint
 
 logger = logging.getLogger(__name__)
@@ -137,7 +139,9 @@ def _evaluate(
         else:
             txs, deferred = _claim_free(ids, now)
             if deferred:
-                transaction.on_commit(lambda: _send_on(deferred, deferrals + 1))
+                # After the commit, as their own batch; a broker that refuses leaves them pending
+                # for the sweeper (nothing is lost).
+                transaction.on_commit(lambda: enqueue_evaluation(deferred, deferrals=deferrals + 1))
         lap("claim+lock")
         if not txs:
             return BatchOutcome(skipped=len(ids) - len(deferred), deferred=len(deferred))
@@ -220,7 +224,7 @@ def _claim_free(ids: Sequence, now: datetime) -> tuple[list[TxView], list[str]]:
         cursor.execute(
             f"SELECT id::text, customer_id::text FROM {table} "  # noqa: S608 (model's name)
             "WHERE id = ANY(%s::uuid[]) AND status = %s",
-            ["{" + ",".join(valid) + "}", Transaction.Status.PENDING],
+            [array_literal(valid), Transaction.Status.PENDING],
         )
         pending = cursor.fetchall()
         if not pending:
@@ -235,20 +239,8 @@ def _claim_free(ids: Sequence, now: datetime) -> tuple[list[TxView], list[str]]:
     later = [pk for pk, cid in pending if keys[cid] not in held]
     if not mine:
         return [], later
-    claimed = _claim_where("id = ANY(%s::uuid[])", ["{" + ",".join(mine) + "}"], now, pks=mine)
+    claimed = _claim_where("id = ANY(%s::uuid[])", [array_literal(mine)], now, pks=mine)
     return claimed, later
-
-
-def _send_on(ids: list[str], deferrals: int) -> None:
-    """After the commit: the deferred transactions as a batch of their own. If the broker
-    refuses, they stay pending and the sweeper sends them (nothing is lost)."""
-    options = {"queue": queue} if (queue := conf.evaluation_queue()) else {}
-    try:
-        dispatch.send(dispatch.EVALUATE_BATCH, ids, deferrals=deferrals, **options)
-    except Exception:  # broker down or no sender: the sweeper recovers
-        logger.warning(
-            "%d deferred transactions not sent on; the sweeper will", len(ids), exc_info=True
-        )
 
 
 def _lock_key(customer_id: str) -> int:
@@ -388,7 +380,7 @@ def _claim(ids: Sequence, now: datetime) -> list[TxView]:
     valid = _valid_ids(ids)
     if not valid:
         return []
-    return _claim_where("id = ANY(%s::uuid[])", ["{" + ",".join(valid) + "}"], now, pks=valid)
+    return _claim_where("id = ANY(%s::uuid[])", [array_literal(valid)], now, pks=valid)
 
 
 def _claim_pending(customer_ids: Sequence[str], now: datetime, room: int) -> list[TxView]:
@@ -401,7 +393,7 @@ def _claim_pending(customer_ids: Sequence[str], now: datetime, room: int) -> lis
     # transaction must not poison every later batch of its customer.
     return _claim_where(
         "customer_id = ANY(%s::uuid[]) AND enqueued_at IS NOT NULL",
-        ["{" + ",".join(customer_ids) + "}"],
+        [array_literal(customer_ids)],
         now,
         customers=customer_ids,
         limit=room,

@@ -107,15 +107,19 @@ def _values(data: TransactionInput, customer_id, digest: str, now) -> dict[str, 
     }
 
 
-def enqueue_evaluation(transaction_ids: Sequence) -> int:
+def enqueue_evaluation(transaction_ids: Sequence, *, deferrals: int = 0) -> int:
     """Send the ids to the evaluation queue in batches; returns how many batches went out.
+    ``deferrals``: how often these were already set aside because another worker held their
+    customer (``services.evaluation``).
 
     A broker failure is logged, not raised: the rows are committed and pending, and the sweeper
     enqueues them again (ARCHITECTURE.md data flow 3: an outage delays screening, never loses it).
     """
     ids = [str(pk) for pk in transaction_ids]
     size = conf.batch_size()
-    options = {"queue": queue} if (queue := conf.evaluation_queue()) else {}
+    options: dict[str, Any] = {"queue": queue} if (queue := conf.evaluation_queue()) else {}
+    if deferrals:
+        options["deferrals"] = deferrals
     sent = 0
     for start in range(0, len(ids), size):
         chunk = ids[start : start + size]
